@@ -1,0 +1,463 @@
+import { type DecidedEvent, PLATFORM, parseTenantId, type Scope } from '@app/core';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactionCanceledException,
+  TransactionConflictException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { monotonicFactory } from 'ulid';
+import { atPointer, ERASED, type EventCatalog, type Pointer } from './catalog.ts';
+import { type DataKeys, open, seal } from './crypto.ts';
+import {
+  ConcurrencyError,
+  EventTooLargeError,
+  GuardTakenError,
+  InvalidEventError,
+  MissingSubjectError,
+  TransactionTooLargeError,
+} from './errors.ts';
+import { addIdempotency } from './idempotency.ts';
+import { ITEM_LIMIT_BYTES, itemSize, TRANSACTION_LIMIT_BYTES, TRANSACTION_LIMIT_ITEMS } from './itemSize.ts';
+import {
+  describeStream,
+  type Guard,
+  guardKey,
+  logPartition,
+  logSortKey,
+  parseStreamId,
+  type StreamRef,
+  streamKey,
+  streamType,
+} from './keys.ts';
+import type { CommandMeta, EventMeta, LoadedStream, RecordedEvent, Snapshot, StreamPosition } from './types.ts';
+
+type Item = Record<string, AttributeValue>;
+
+/** Events to append after a position the store returned from a load. */
+export interface StreamWrite {
+  readonly position: StreamPosition;
+  readonly events: readonly DecidedEvent[];
+  readonly meta: CommandMeta;
+}
+
+/** Claim a uniqueness guard for a stream, or release one it holds. */
+export interface GuardChange {
+  readonly op: 'claim' | 'release';
+  readonly guard: Guard;
+  readonly owner: StreamRef;
+}
+
+export interface AppendResult {
+  readonly position: StreamPosition;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface EventStoreOptions {
+  readonly client: DynamoDBClient;
+  /** The physical name of the events table. */
+  readonly tableName: string;
+  readonly catalog: EventCatalog;
+  readonly keys: DataKeys;
+  readonly clock?: () => Date;
+}
+
+export interface LogRange {
+  /** Inclusive ISO instants of `recordedAt`. */
+  readonly from: string;
+  readonly to: string;
+  /** Called for an event that cannot be read; without it, such an event stops the read with its error. */
+  readonly onInvalid?: (error: unknown, item: Item) => void;
+}
+
+const position = (stream: StreamRef, version: number, recordedAt: string | undefined) =>
+  ({ stream, version, recordedAt }) as StreamPosition;
+
+const isIsoInstant = (value: string) => /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value));
+
+/** The scope leads every key; parsing it back keeps what the log yields typed. */
+const streamOf = (pk: string): StreamRef => {
+  const [scope, type, id] = pk.split('#') as [string, string, string];
+  return { scope: scope === PLATFORM ? PLATFORM : parseTenantId(scope), type: streamType(type), id: parseStreamId(id) };
+};
+
+/** The event store on one DynamoDB table (DESIGN.md §4). */
+export class EventStore {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+  private readonly catalog: EventCatalog;
+  private readonly keys: DataKeys;
+  private readonly clock: () => Date;
+  private readonly nextEventId = monotonicFactory();
+
+  constructor(options: EventStoreOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+    this.catalog = options.catalog;
+    this.keys = options.keys;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Loads a stream (from its snapshot when asked and usable) and the position to append after. */
+  async load(stream: StreamRef, options: { snapshot?: { stateVersion: number } } = {}): Promise<LoadedStream> {
+    const snapshot = options.snapshot ? await this.readSnapshot(stream, options.snapshot.stateVersion) : undefined;
+    const events = await this.query(stream, { fromVersion: (snapshot?.version ?? 0) + 1 });
+    const idempotency = new Map(snapshot?.idempotency ?? []);
+    for (const event of events) addIdempotency(idempotency, event);
+    const last = events[events.length - 1];
+    return {
+      position: position(
+        stream,
+        last?.version ?? snapshot?.version ?? 0,
+        last?.meta.recordedAt ?? snapshot?.recordedAt,
+      ),
+      snapshot,
+      events,
+      idempotency,
+    };
+  }
+
+  /** Reads versions `fromVersion`..`toVersion` (inclusive) of a stream, every page of them. */
+  readStream(stream: StreamRef, range: { fromVersion?: number; toVersion?: number } = {}): Promise<RecordedEvent[]> {
+    return this.query(stream, {
+      fromVersion: range.fromVersion ?? 1,
+      ...(range.toVersion && { toVersion: range.toVersion }),
+    });
+  }
+
+  /** Appends events to one stream after `position`: one conditional put for one event. */
+  async append(at: StreamPosition, events: readonly DecidedEvent[], meta: CommandMeta): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ position: at, events, meta }]);
+    return result as AppendResult;
+  }
+
+  /**
+   * Appends to several streams and changes guards, all or nothing: one `TransactWriteItems`
+   * (a single event with no guard is one conditional `PutItem`). Refused, never split, when
+   * it passes DynamoDB's transaction limits.
+   */
+  async appendMany(writes: readonly StreamWrite[], guards: readonly GuardChange[] = []): Promise<AppendResult[]> {
+    const now = this.clock();
+    const prepared = await Promise.all(writes.map((write) => this.prepare(write, now)));
+    const eventItems = prepared.flatMap((p) => p.items);
+    const itemCount = eventItems.length + guards.length;
+    if (itemCount === 0) return prepared.map((p) => p.result);
+    if (itemCount === 1 && guards.length === 0) {
+      await this.putOne(eventItems[0] as Item, writes[0] as StreamWrite);
+    } else {
+      const bytes = eventItems.reduce((sum, item) => sum + itemSize(item), 0);
+      if (itemCount > TRANSACTION_LIMIT_ITEMS || bytes > TRANSACTION_LIMIT_BYTES) {
+        throw new TransactionTooLargeError(itemCount, bytes);
+      }
+      await this.transact(eventItems, writes, guards);
+    }
+    return prepared.map((p) => p.result);
+  }
+
+  /** Writes a snapshot at a position, best effort: a newer snapshot is never overwritten by an older one. */
+  async writeSnapshot(
+    at: StreamPosition,
+    snapshot: Omit<Snapshot, 'version' | 'recordedAt'>,
+    subject?: string,
+  ): Promise<void> {
+    const stream = at.stream;
+    let state = JSON.stringify({ state: snapshot.state, idempotency: snapshot.idempotency });
+    if (subject) state = seal(await this.keys.forWriting(stream.scope, subject), state, `snapshot:${subject}`);
+    const item: Item = {
+      pk: { S: streamKey(stream) },
+      sk: { N: '0' },
+      kind: { S: 'snapshot' },
+      version: { N: String(at.version) },
+      stateVersion: { N: String(snapshot.stateVersion) },
+      state: { S: state },
+      ...(at.recordedAt && { recordedAt: { S: at.recordedAt } }),
+      ...(subject && { subject: { S: subject } }),
+    };
+    if (itemSize(item) > ITEM_LIMIT_BYTES) return; // too big to snapshot: loads replay the events instead
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+          ExpressionAttributeValues: { ':version': { N: String(at.version) } },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The scope's log (gsi1), in recorded order, one day's partition at a time: never all in memory. */
+  async *readTenantLog(scope: Scope, range: LogRange): AsyncGenerator<RecordedEvent> {
+    if (!isIsoInstant(range.from) || !isIsoInstant(range.to)) throw new Error('the log range needs ISO instants');
+    const from = new Date(range.from).toISOString();
+    const to = new Date(range.to).toISOString();
+    for (let day = new Date(`${from.slice(0, 10)}T00:00:00.000Z`); day.toISOString() <= to; ) {
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': { S: logPartition(scope, day.toISOString()) },
+          ':from': { S: from },
+          ':to': { S: `${to}~` },
+        },
+      };
+      for await (const item of this.pages(input)) {
+        try {
+          yield await this.decode(item, streamOf(item.pk?.S as string));
+        } catch (error) {
+          if (!range.onInvalid) throw error;
+          range.onInvalid(error, item);
+        }
+      }
+      day = new Date(day.getTime() + 86_400_000);
+    }
+  }
+
+  /** Crypto-shredding: the subject's personal fields become unreadable in every event and snapshot. */
+  eraseSubject(scope: Scope, subject: string): Promise<void> {
+    return this.keys.erase(scope, subject);
+  }
+
+  private async readSnapshot(stream: StreamRef, stateVersion: number): Promise<Snapshot | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: { S: streamKey(stream) }, sk: { N: '0' } },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item?.state?.S || Number(Item.stateVersion?.N) !== stateVersion) return undefined;
+    let body = Item.state.S;
+    const subject = Item.subject?.S;
+    if (subject) {
+      const key = await this.keys.forReading(stream.scope, subject);
+      if (!key) return undefined; // erased: replay the events, whose personal fields read as erased
+      body = open(key, body, `snapshot:${subject}`);
+    }
+    const { state, idempotency } = JSON.parse(body) as Pick<Snapshot, 'state' | 'idempotency'>;
+    return { version: Number(Item.version?.N), stateVersion, state, idempotency, recordedAt: Item.recordedAt?.S };
+  }
+
+  private async query(stream: StreamRef, range: { fromVersion: number; toVersion?: number }) {
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      ConsistentRead: true,
+      KeyConditionExpression:
+        range.toVersion === undefined ? 'pk = :pk AND sk >= :from' : 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': { S: streamKey(stream) },
+        ':from': { N: String(Math.max(1, range.fromVersion)) },
+        ...(range.toVersion !== undefined && { ':to': { N: String(range.toVersion) } }),
+      },
+    };
+    const events: RecordedEvent[] = [];
+    for await (const item of this.pages(input)) events.push(await this.decode(item, stream));
+    return events;
+  }
+
+  private async *pages(input: QueryCommandInput): AsyncGenerator<Item> {
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, ...(start && { ExclusiveStartKey: start }) }));
+      yield* page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async decode(item: Item, stream: StreamRef): Promise<RecordedEvent> {
+    const type = item.type?.S as string;
+    let data = JSON.parse(item.data?.S as string) as Record<string, unknown>;
+    const meta = JSON.parse(item.meta?.S as string) as EventMeta;
+    const subject = item.subject?.S;
+    const erased: Pointer[] = [];
+    if (item.enc?.S && subject) {
+      const key = await this.keys.forReading(stream.scope, subject);
+      for (const pointer of JSON.parse(item.enc.S) as Pointer[]) {
+        atPointer(data, pointer, (sealed) => {
+          try {
+            if (key) return JSON.parse(open(key, sealed as string, subject));
+          } catch {
+            // a key that does not open the field is a key that was replaced: the data is gone
+          }
+          erased.push(pointer);
+          return ERASED;
+        });
+      }
+    }
+    data = this.catalog.forRead(type, Number(item.schemaVersion?.N), data, erased);
+    return {
+      type,
+      data,
+      occurredAt: meta.occurredAt,
+      ...(subject && { subject }),
+      version: Number(item.sk?.N),
+      stream,
+      meta,
+      ...(erased.length > 0 && { erased: erased.map((pointer) => pointer.join('.')) }),
+    };
+  }
+
+  private async prepare(write: StreamWrite, now: Date) {
+    const { stream, version, recordedAt: previous } = write.position;
+    const pk = streamKey(stream);
+    const floor = previous ? Date.parse(previous) + 1 : 0;
+    const recordedAt = new Date(Math.max(now.getTime(), floor)).toISOString();
+    const items: Item[] = [];
+    const events: RecordedEvent[] = [];
+    const { advice, ...common } = write.meta;
+    for (const [index, event] of write.events.entries()) {
+      const eventVersion = version + index + 1;
+      if (typeof event.occurredAt !== 'string' || !isIsoInstant(event.occurredAt)) {
+        throw new InvalidEventError(
+          event.type,
+          [`occurredAt: ${JSON.stringify(event.occurredAt)} is not an ISO instant`],
+          'write',
+        );
+      }
+      const { data, schemaVersion, personal } = this.catalog.forWrite(event.type, event.data);
+      const meta: EventMeta = {
+        ...common,
+        ...(index === 0 && advice && advice.length > 0 && { advice }),
+        eventId: this.nextEventId(now.getTime()),
+        occurredAt: new Date(event.occurredAt).toISOString(),
+        recordedAt,
+      };
+      const stored = await this.sealPersonal(stream.scope, event, data, personal);
+      const item: Item = {
+        pk: { S: pk },
+        sk: { N: String(eventVersion) },
+        kind: { S: 'event' },
+        type: { S: event.type },
+        schemaVersion: { N: String(schemaVersion) },
+        data: { S: JSON.stringify(stored) },
+        meta: { S: JSON.stringify(meta) },
+        gsi1pk: { S: logPartition(stream.scope, recordedAt) },
+        gsi1sk: { S: logSortKey(recordedAt, pk, eventVersion) },
+        ...(event.subject && { subject: { S: event.subject } }),
+        ...(personal.length > 0 && { enc: { S: JSON.stringify(personal) } }),
+      };
+      const bytes = itemSize(item);
+      if (bytes > ITEM_LIMIT_BYTES) throw new EventTooLargeError(event.type, bytes, ITEM_LIMIT_BYTES);
+      items.push(item);
+      events.push({ ...event, data, occurredAt: meta.occurredAt, version: eventVersion, stream, meta });
+    }
+    const last = events[events.length - 1];
+    return {
+      items,
+      result: { position: last ? position(stream, last.version, recordedAt) : write.position, events },
+    };
+  }
+
+  private async sealPersonal(scope: Scope, event: DecidedEvent, data: Record<string, unknown>, personal: Pointer[]) {
+    if (personal.length === 0) return data;
+    if (!event.subject) throw new MissingSubjectError(event.type);
+    const subject = event.subject;
+    const key = await this.keys.forWriting(scope, subject);
+    const copy = structuredClone(data);
+    for (const pointer of personal) atPointer(copy, pointer, (value) => seal(key, JSON.stringify(value), subject));
+    return copy;
+  }
+
+  private async putOne(item: Item, write: StreamWrite) {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionConflictException) {
+        throw new ConcurrencyError(
+          describeStream(write.position.stream),
+          'TransactionConflict',
+          write.position.version,
+        );
+      }
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // An SDK retry of a put that had in fact succeeded finds its own event there: that is success.
+      if (error.Item?.meta?.S && error.Item.meta.S === item.meta?.S) return;
+      throw new ConcurrencyError(
+        describeStream(write.position.stream),
+        'ConditionalCheckFailed',
+        write.position.version,
+      );
+    }
+  }
+
+  private async transact(eventItems: Item[], writes: readonly StreamWrite[], guards: readonly GuardChange[]) {
+    const owners: (StreamWrite | GuardChange)[] = [];
+    const operations: TransactWriteItem[] = [];
+    let next = 0;
+    for (const write of writes) {
+      for (const _ of write.events) {
+        owners.push(write);
+        operations.push({
+          Put: {
+            TableName: this.table,
+            Item: eventItems[next++] as Item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+    }
+    for (const change of guards) {
+      owners.push(change);
+      const key = { pk: { S: guardKey(change.owner.scope, change.guard) }, sk: { N: '0' } };
+      operations.push(
+        change.op === 'claim'
+          ? {
+              Put: {
+                TableName: this.table,
+                Item: { ...key, kind: { S: 'guard' }, owner: { S: streamKey(change.owner) } },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            }
+          : {
+              Delete: {
+                TableName: this.table,
+                Key: key,
+                ConditionExpression: '#owner = :owner',
+                ExpressionAttributeNames: { '#owner': 'owner' },
+                ExpressionAttributeValues: { ':owner': { S: streamKey(change.owner) } },
+              },
+            },
+      );
+    }
+    // The token makes an SDK retry of a transaction that had in fact succeeded a no-op.
+    const token = JSON.parse(eventItems[0]?.meta?.S ?? '{}').eventId as string | undefined;
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({ TransactItems: operations, ...(token && { ClientRequestToken: token }) }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      throw this.cancellation(error, owners);
+    }
+  }
+
+  private cancellation(error: TransactionCanceledException, owners: readonly (StreamWrite | GuardChange)[]): Error {
+    for (const [index, reason] of (error.CancellationReasons ?? []).entries()) {
+      const owner = owners[index];
+      if (!owner || (reason.Code !== 'ConditionalCheckFailed' && reason.Code !== 'TransactionConflict')) continue;
+      if ('position' in owner) {
+        return new ConcurrencyError(describeStream(owner.position.stream), reason.Code, owner.position.version);
+      }
+      if (owner.op === 'claim' && reason.Code === 'ConditionalCheckFailed')
+        return new GuardTakenError(owner.guard.kind);
+      return new ConcurrencyError(describeStream(owner.owner), `${reason.Code} on its ${owner.guard.kind} guard`);
+    }
+    return error;
+  }
+}

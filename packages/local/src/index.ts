@@ -1,0 +1,2 @@
+export * from './dynamoLocal.ts';
+export * from './tables.ts';

@@ -1,0 +1,3 @@
+export * from './clock.ts';
+export * from './givenWhenThen.ts';
+export * from './testDb.ts';
