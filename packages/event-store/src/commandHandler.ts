@@ -56,6 +56,8 @@ export interface CommandHandlerOptions {
   readonly maxDelayMs?: number;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** Told of each retry after a lost race (for metrics and logs). */
+  readonly onRetry?: (attempt: number, error: unknown) => void;
 }
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
@@ -88,6 +90,7 @@ export class CommandHandler {
   private readonly maxDelayMs: number;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly onRetry: (attempt: number, error: unknown) => void;
 
   constructor(
     private readonly store: EventStore,
@@ -98,6 +101,7 @@ export class CommandHandler {
     this.maxDelayMs = options.maxDelayMs ?? 200;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.onRetry = options.onRetry ?? (() => {});
   }
 
   async handle<State, C, Event extends DecidedEvent, Context>(
@@ -110,6 +114,7 @@ export class CommandHandler {
       } catch (error) {
         const retriable = isAppError(error, 'CONCURRENCY') && cmd.expectedVersion === undefined;
         if (!retriable || attempt >= this.maxAttempts) throw error;
+        this.onRetry(attempt, error);
         // Full jitter: contenders spread out instead of colliding again in lockstep.
         await sleep(this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt));
       }

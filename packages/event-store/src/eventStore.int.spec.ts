@@ -1,10 +1,11 @@
-import { ERASED, isAppError, PLATFORM } from '@app/core';
+import { defineEvent, ERASED, isAppError, PLATFORM } from '@app/core';
 import { manualClock, testDb } from '@app/testing';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { EventCatalog } from './catalog.ts';
 import type { GuardChange } from './eventStore.ts';
-import { Blob, catalog, Incremented, makeStore, NoteWritten, NoteWrittenV1, newTenant } from './fixtures/counter.ts';
+import { Blob, Incremented, makeStore, NoteWritten, NoteWrittenV1, newTenant } from './fixtures/counter.ts';
 import { guard, newId, streamKey, streamRef } from './keys.ts';
 import type { CommandMeta } from './types.ts';
 
@@ -132,7 +133,8 @@ describe('appending', () => {
   });
 
   it('surfaces an event it cannot read instead of skipping it', async () => {
-    const wide = new EventCatalog([Incremented, NoteWritten, Blob, NoteWrittenV1 && { ...Blob, type: 'Extra' }]);
+    const Extra = defineEvent('Extra', { schema: z.object({ payload: z.string() }) });
+    const wide = new EventCatalog([Incremented, NoteWritten, Blob, Extra]);
     const writer = makeStore(testDb(), { catalog: wide }).store;
     const reader = makeStore(testDb()).store;
     const stream = counterStream();
