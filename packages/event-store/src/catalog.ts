@@ -27,6 +27,18 @@ export const atPointer = (root: unknown, pointer: Pointer, update?: (value: unkn
   return parent[last];
 };
 
+/** A copy of `root` that shares nothing along the pointers' paths, so those can be replaced. */
+export const copyAlong = <T>(root: T, pointers: readonly Pointer[]): T => {
+  const copy = (Array.isArray(root) ? [...root] : { ...root }) as Record<string | number, unknown>;
+  const children = new Map<string | number, Pointer[]>();
+  for (const [head, ...rest] of pointers) {
+    if (head === undefined || rest.length === 0) continue;
+    children.set(head, [...(children.get(head) ?? []), rest]);
+  }
+  for (const [head, rests] of children) copy[head] = copyAlong(copy[head], rests);
+  return copy as T;
+};
+
 /** Every event type the store may hold: validation on write, upcasting and validation on read. */
 export class EventCatalog {
   private readonly definitions = new Map<string, EventDefinition>();
@@ -48,6 +60,11 @@ export class EventCatalog {
     return definition;
   }
 
+  /** True when a stored schema version is the current one (nothing to upcast). */
+  isCurrent(type: string, schemaVersion: number): boolean {
+    return this.definition(type).schemaVersion === schemaVersion;
+  }
+
   /** Validates a payload for writing: the parsed payload, its schema version and its personal fields. */
   forWrite(type: string, data: unknown): { data: Record<string, unknown>; schemaVersion: number; personal: Pointer[] } {
     const definition = this.definition(type);
@@ -62,10 +79,10 @@ export class EventCatalog {
   }
 
   /**
-   * Brings a stored payload (already decrypted) up to the current schema and validates it.
-   * Erased personal fields hold {@link ERASED}; a schema complaint about them alone is expected.
+   * Brings a stored payload up to the current schema and validates it. `opaque` fields (erased,
+   * or still sealed) were checked when written; a complaint about them alone is expected.
    */
-  forRead(type: string, schemaVersion: number, data: Record<string, unknown>, erased: readonly Pointer[] = []) {
+  forRead(type: string, schemaVersion: number, data: Record<string, unknown>, opaque: readonly Pointer[] = []) {
     const definition = this.definition(type);
     if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > definition.schemaVersion) {
       throw new InvalidEventError(
@@ -80,8 +97,8 @@ export class EventCatalog {
     }
     const parsed = definition.schema.safeParse(current);
     if (parsed.success) return parsed.data as Record<string, unknown>;
-    const erasedKeys = new Set(erased.map((pointer) => pointer.join('.')));
-    const problems = parsed.error.issues.filter((issue) => !erasedKeys.has(issue.path.join('.')));
+    const unchecked = new Set(opaque.map((pointer) => pointer.join('.')));
+    const problems = parsed.error.issues.filter((issue) => !unchecked.has(issue.path.join('.')));
     if (problems.length > 0) throw new InvalidEventError(type, describeIssues(problems), 'read');
     return current;
   }

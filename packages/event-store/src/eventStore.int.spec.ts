@@ -1,6 +1,6 @@
 import { defineEvent, ERASED, isAppError, PLATFORM } from '@app/core';
 import { manualClock, testDb } from '@app/testing';
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EventCatalog } from './catalog.ts';
@@ -302,6 +302,54 @@ describe('personal data', () => {
     await expect(store.append(position, [note('again', 'usr_ada')], meta)).rejects.toMatchObject({
       code: 'SUBJECT_ERASED',
     });
+  });
+
+  it('seals each personal field of a list, opening them when read', async () => {
+    const { store } = makeStore(testDb());
+    const stream = counterStream();
+    const questions = [
+      { id: 'q1', text: 'How did you start?' },
+      { id: 'q2', text: 'What surprised you?' },
+    ];
+    await store.append(
+      (await store.load(stream)).position,
+      [{ type: 'QuestionsListed', data: { questions }, occurredAt: at, subject: 'usr_ada' }],
+      meta,
+    );
+    const [item] = await rawItems(streamKey(stream));
+    expect(item?.data?.S).not.toMatch(/start|surprised/);
+    expect(item?.data?.S).toContain('q2');
+    const [event] = (await store.load(stream)).events;
+    expect(event?.data).toEqual({ questions });
+    expect(JSON.parse(JSON.stringify(event?.data))).toEqual({ questions });
+  });
+
+  it('binds each sealed field to its place: one moved from another event is surfaced when read', async () => {
+    const db = testDb();
+    const { store } = makeStore(db);
+    const stream = counterStream();
+    await store.append((await store.load(stream)).position, [note('original')], meta);
+    const [item] = await rawItems(streamKey(stream));
+    const data = JSON.parse(item?.data?.S as string);
+    const other = JSON.parse(
+      (
+        await rawItems(
+          streamKey(
+            (
+              await store.append((await store.load(counterStream())).position, [note('other')], meta)
+            ).position.stream,
+          ),
+        )
+      )[0]?.data?.S as string,
+    );
+    await db.client.send(
+      new PutItemCommand({
+        TableName: db.tables.events,
+        Item: { ...item, data: { S: JSON.stringify({ ...data, text: other.text }) } },
+      }),
+    );
+    const [event] = (await makeStore(db).store.load(stream)).events;
+    expect(() => (event as { data: { text: string } }).data.text).toThrow(/authenticate/);
   });
 
   it('needs a subject to encrypt for', async () => {

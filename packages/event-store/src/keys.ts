@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Brand, crockford, InvalidIdError, type Scope } from '@app/core';
-import { ulid } from 'ulid';
+import { type Brand, crockford, InvalidIdError, type Scope, type TenantId } from '@app/core';
+import { ulid } from './random.ts';
 
 /** A stream's kind, PascalCase: `Interview`, `Cohort`. */
 export type StreamType = Brand<string, 'StreamType'>;
@@ -42,6 +42,9 @@ export const newId = (prefix: string): StreamId => {
   if (!ID_PREFIX.test(prefix)) throw new InvalidIdError('id prefix', prefix);
   return `${prefix}${ulid()}` as StreamId;
 };
+
+/** A fresh tenant id: `ten_` + a ULID (fixed length, so one tenant's keys never prefix another's). */
+export const newTenantId = (): TenantId => `ten_${ulid()}` as TenantId;
 
 /**
  * The id of the stream a creating command makes, derived from (tenant, user, command type,
