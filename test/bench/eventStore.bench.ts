@@ -109,7 +109,7 @@ const main = async () => {
   // The raw put writes an item of the same shape and size as ours: one the store encoded.
   const sample = await seed(stream(), 1);
   const templateItem = (await queryAll(streamKey(sample.stream))).Items?.[0];
-  const twenty = await Promise.all(Array.from({ length: ROUNDS * 2 + 1 }, () => seed(stream(), 20)));
+  const twenty = await Promise.all(Array.from({ length: (ROUNDS + WARMUP) * 2 + 1 }, () => seed(stream(), 20)));
   const readTarget = twenty.pop() as StreamPosition;
   const long = stream();
   const longSnapshotted = stream();
@@ -129,7 +129,7 @@ const main = async () => {
   const rawPk = `${tenant}#Interview#${newId('int_')}`;
   let rawVersion = 0;
   const commandStreams = twenty.slice(0, ROUNDS + WARMUP);
-  const rawStreams = twenty.slice(ROUNDS);
+  const rawStreams = twenty.slice(ROUNDS + WARMUP);
 
   const samples: Record<string, number[]> = {};
   const record = (name: string, ms: number, round: number) => {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SubjectErasedError } from './errors.ts';
 import { dataKeyKey } from './keys.ts';
+import { pooledRandomBytes } from './random.ts';
 
 /** Wraps and unwraps data keys under a master key: KMS in AWS, a key file locally. */
 export interface KeyWrapper {
@@ -21,7 +22,7 @@ const VERSION = 'v1';
 
 /** AES-256-GCM, with `aad` binding the ciphertext to what it belongs to. */
 export const seal = (key: Buffer, plaintext: string, aad: string): string => {
-  const iv = randomBytes(12);
+  const iv = pooledRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -161,6 +161,18 @@ describe('appending', () => {
     const [event] = (await store.load(stream)).events;
     expect(event?.data).toEqual({ text: 'met Dr. Okafor', tags: [] });
   });
+
+  it('never writes across tenants in one call', async () => {
+    const { store } = makeStore(testDb());
+    const [a, b] = [counterStream(), counterStream()];
+    const writes = [a, b].map(async (stream) => ({
+      position: (await store.load(stream)).position,
+      events: [inc()],
+      meta,
+    }));
+    await expect(store.appendMany(await Promise.all(writes))).rejects.toThrow(/cannot span tenants/);
+    expect([...(await rawItems(streamKey(a))), ...(await rawItems(streamKey(b)))]).toEqual([]);
+  });
 });
 
 describe('uniqueness guards', () => {

@@ -100,10 +100,26 @@ const unsealOnRead = (root: Record<string, unknown>, pointer: Pointer, key: Buff
   });
 };
 
+/** An event validated for writing. */
+type Checked = ReturnType<EventCatalog['forWrite']> & { occurredAtMs: number };
+
+/** A copy of `data` with each personal field sealed under `key`, bound to its place. */
+const sealFields = (
+  data: Record<string, unknown>,
+  personal: readonly Pointer[],
+  key: Buffer,
+  aad: (p: Pointer) => string,
+) => {
+  const copy = copyAlong(data, personal);
+  for (const pointer of personal) atPointer(copy, pointer, (value) => seal(key, JSON.stringify(value), aad(pointer)));
+  return copy;
+};
+
 const position = (stream: StreamRef, version: number, recordedAt: string | undefined) =>
   ({ stream, version, recordedAt }) as StreamPosition;
 
-const isIsoInstant = (value: string) => /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value));
+/** The instant in ms when `value` is an ISO 8601 instant, else 0 (no event predates 1970). */
+const isoInstantMs = (value: string): number => (/^\d{4}-\d\d-\d\dT/.test(value) && Date.parse(value)) || 0;
 
 /** The scope leads every key; parsing it back keeps what the log yields typed. */
 const streamOf = (pk: string): StreamRef => {
@@ -168,7 +184,11 @@ export class EventStore {
    */
   async appendMany(writes: readonly StreamWrite[], guards: readonly GuardChange[] = []): Promise<AppendResult[]> {
     const now = this.clock();
-    const prepared = await Promise.all(writes.map((write) => this.prepare(write, now)));
+    const scopes = new Set([...writes.map((w) => w.position.stream.scope), ...guards.map((g) => g.owner.scope)]);
+    if (scopes.size > 1) throw new Error('one write stays within one scope: it cannot span tenants');
+    const checked = writes.map((write) => this.check(write));
+    const keys = await this.keysForWriting(writes, checked);
+    const prepared = writes.map((write, index) => this.prepare(write, checked[index] as Checked[], keys, now));
     const eventItems = prepared.flatMap((p) => p.items);
     const itemCount = eventItems.length + guards.length;
     if (itemCount === 0) return prepared.map((p) => p.result);
@@ -220,7 +240,7 @@ export class EventStore {
 
   /** The scope's log (gsi1), in recorded order, one day's partition at a time: never all in memory. */
   async *readTenantLog(scope: Scope, range: LogRange): AsyncGenerator<RecordedEvent> {
-    if (!isIsoInstant(range.from) || !isIsoInstant(range.to)) throw new Error('the log range needs ISO instants');
+    if (!isoInstantMs(range.from) || !isoInstantMs(range.to)) throw new Error('the log range needs ISO instants');
     const from = new Date(range.from).toISOString();
     const to = new Date(range.to).toISOString();
     for (let day = new Date(`${from.slice(0, 10)}T00:00:00.000Z`); day.toISOString() <= to; ) {
@@ -234,12 +254,15 @@ export class EventStore {
           ':to': { S: `${to}~` },
         },
       };
-      for await (const item of this.pages(input)) {
-        try {
-          yield await this.decode(item, streamOf(item.pk?.S as string));
-        } catch (error) {
-          if (!range.onInvalid) throw error;
-          range.onInvalid(error, item);
+      for await (const page of this.pages(input)) {
+        const keys = await this.keysFor(scope, page);
+        for (const item of page) {
+          try {
+            yield this.decode(item, streamOf(item.pk?.S as string), keys);
+          } catch (error) {
+            if (!range.onInvalid) throw error;
+            range.onInvalid(error, item);
+          }
         }
       }
       day = new Date(day.getTime() + 86_400_000);
@@ -284,20 +307,31 @@ export class EventStore {
       },
     };
     const events: RecordedEvent[] = [];
-    for await (const item of this.pages(input)) events.push(await this.decode(item, stream));
+    for await (const page of this.pages(input)) {
+      const keys = await this.keysFor(stream.scope, page);
+      for (const item of page) events.push(this.decode(item, stream, keys));
+    }
     return events;
   }
 
-  private async *pages(input: QueryCommandInput): AsyncGenerator<Item> {
+  private async *pages(input: QueryCommandInput): AsyncGenerator<Item[]> {
     let start: Item | undefined;
     do {
       const page = await this.client.send(new QueryCommand({ ...input, ...(start && { ExclusiveStartKey: start }) }));
-      yield* page.Items ?? [];
+      yield page.Items ?? [];
       start = page.LastEvaluatedKey;
     } while (start);
   }
 
-  private async decode(item: Item, stream: StreamRef): Promise<RecordedEvent> {
+  /** The data keys of the subjects with sealed fields in a page: one lookup each, not one per event. */
+  private async keysFor(scope: Scope, items: readonly Item[]): Promise<ReadonlyMap<string, Buffer | undefined>> {
+    const subjects = new Set<string>();
+    for (const item of items) if (item.enc && item.subject?.S) subjects.add(item.subject.S);
+    const found = await Promise.all([...subjects].map(async (s) => [s, await this.keys.forReading(scope, s)] as const));
+    return new Map(found);
+  }
+
+  private decode(item: Item, stream: StreamRef, keys: ReadonlyMap<string, Buffer | undefined>): RecordedEvent {
     const type = item.type?.S as string;
     const schemaVersion = Number(item.schemaVersion?.N);
     let data = JSON.parse(item.data?.S as string) as Record<string, unknown>;
@@ -306,7 +340,7 @@ export class EventStore {
     const sealed = item.enc?.S && subject ? (JSON.parse(item.enc.S) as Pointer[]) : [];
     const aadOf = (pointer: Pointer) =>
       fieldAad(subject as string, item.pk?.S as string, item.sk?.N as string, pointer);
-    const key = sealed.length > 0 ? await this.keys.forReading(stream.scope, subject as string) : undefined;
+    const key = sealed.length > 0 ? keys.get(subject as string) : undefined;
     const erased = key ? [] : sealed;
     for (const pointer of erased) atPointer(data, pointer, () => ERASED);
     // Fields of the current schema version stay sealed until read: folding a stream rarely
@@ -330,80 +364,76 @@ export class EventStore {
     };
   }
 
-  private async prepare(write: StreamWrite, now: Date) {
+  /** Validates a write's events: payloads against their schemas, and the personal fields present. */
+  private check(write: StreamWrite): Checked[] {
+    return write.events.map((event) => {
+      const occurredAtMs = typeof event.occurredAt === 'string' ? isoInstantMs(event.occurredAt) : 0;
+      if (!occurredAtMs) {
+        const problem = `occurredAt: ${JSON.stringify(event.occurredAt)} is not an ISO instant`;
+        throw new InvalidEventError(event.type, [problem], 'write');
+      }
+      const checked = this.catalog.forWrite(event.type, event.data);
+      if (checked.personal.length > 0 && !event.subject) throw new MissingSubjectError(event.type);
+      return { ...checked, occurredAtMs };
+    });
+  }
+
+  /** The data key of every subject whose personal fields a write seals (all writes share a scope). */
+  private async keysForWriting(writes: readonly StreamWrite[], checked: readonly Checked[][]) {
+    const subjects = new Set<string>();
+    for (const [w, write] of writes.entries()) {
+      for (const [e, event] of write.events.entries()) {
+        if (event.subject && checked[w]?.[e]?.personal.length) subjects.add(event.subject);
+      }
+    }
+    const scope = writes[0]?.position.stream.scope;
+    if (subjects.size === 0 || scope === undefined) return new Map<string, Buffer>();
+    return new Map(
+      await Promise.all([...subjects].map(async (s) => [s, await this.keys.forWriting(scope, s)] as const)),
+    );
+  }
+
+  private prepare(write: StreamWrite, checked: readonly Checked[], keys: ReadonlyMap<string, Buffer>, now: Date) {
     const { stream, version, recordedAt: previous } = write.position;
     const pk = streamKey(stream);
     const floor = previous ? Date.parse(previous) + 1 : 0;
     const recordedAt = new Date(Math.max(now.getTime(), floor)).toISOString();
-    const items: Item[] = [];
-    const events: RecordedEvent[] = [];
     const { advice, ...common } = write.meta;
-    for (const [index, event] of write.events.entries()) {
-      const eventVersion = version + index + 1;
-      if (typeof event.occurredAt !== 'string' || !isIsoInstant(event.occurredAt)) {
-        throw new InvalidEventError(
-          event.type,
-          [`occurredAt: ${JSON.stringify(event.occurredAt)} is not an ISO instant`],
-          'write',
-        );
-      }
-      const { data, schemaVersion, personal } = this.catalog.forWrite(event.type, event.data);
+    const events = write.events.map((event, index): RecordedEvent => {
+      const { data, occurredAtMs } = checked[index] as Checked;
       const meta: EventMeta = {
         ...common,
         ...(index === 0 && advice && advice.length > 0 && { advice }),
         eventId: this.nextEventId(now.getTime()),
-        occurredAt: new Date(event.occurredAt).toISOString(),
+        occurredAt: new Date(occurredAtMs).toISOString(),
         recordedAt,
       };
-      const stored = await this.sealPersonal(
-        stream.scope,
-        { pk, version: String(eventVersion) },
-        event,
-        data,
-        personal,
-      );
+      return { ...event, data, occurredAt: meta.occurredAt, version: version + index + 1, stream, meta };
+    });
+    const items = events.map((event, index): Item => {
+      const { data, schemaVersion, personal } = checked[index] as Checked;
+      const key = event.subject ? keys.get(event.subject) : undefined;
+      const sk = String(event.version);
+      const stored = key ? sealFields(data, personal, key, (p) => fieldAad(event.subject as string, pk, sk, p)) : data;
       const item: Item = {
         pk: { S: pk },
-        sk: { N: String(eventVersion) },
+        sk: { N: sk },
         kind: { S: 'event' },
         type: { S: event.type },
         schemaVersion: { N: String(schemaVersion) },
         data: { S: JSON.stringify(stored) },
-        meta: { S: JSON.stringify(meta) },
+        meta: { S: JSON.stringify(event.meta) },
         gsi1pk: { S: logPartition(stream.scope, recordedAt) },
-        gsi1sk: { S: logSortKey(recordedAt, pk, eventVersion) },
+        gsi1sk: { S: logSortKey(recordedAt, pk, event.version) },
         ...(event.subject && { subject: { S: event.subject } }),
         ...(personal.length > 0 && { enc: { S: JSON.stringify(personal) } }),
       };
       const bytes = itemSize(item);
       if (bytes > ITEM_LIMIT_BYTES) throw new EventTooLargeError(event.type, bytes, ITEM_LIMIT_BYTES);
-      items.push(item);
-      events.push({ ...event, data, occurredAt: meta.occurredAt, version: eventVersion, stream, meta });
-    }
+      return item;
+    });
     const last = events[events.length - 1];
-    return {
-      items,
-      result: { position: last ? position(stream, last.version, recordedAt) : write.position, events },
-    };
-  }
-
-  private async sealPersonal(
-    scope: Scope,
-    at: { pk: string; version: string },
-    event: DecidedEvent,
-    data: Record<string, unknown>,
-    personal: Pointer[],
-  ) {
-    const { pk, version } = at;
-    if (personal.length === 0) return data;
-    if (!event.subject) throw new MissingSubjectError(event.type);
-    const subject = event.subject;
-    const key = await this.keys.forWriting(scope, subject);
-    const copy = copyAlong(data, personal);
-    for (const pointer of personal) {
-      atPointer(copy, pointer, (value) => seal(key, JSON.stringify(value), fieldAad(subject, pk, version, pointer)));
-    }
-    return copy;
+    return { items, result: { position: last ? position(stream, last.version, recordedAt) : write.position, events } };
   }
 
   private async putOne(item: Item, write: StreamWrite) {
