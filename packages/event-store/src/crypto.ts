@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import type { Scope } from '@app/core';
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -80,6 +81,14 @@ export interface DataKeysOptions {
 
 type Cached = { key: Buffer | undefined; until: number };
 
+/** A data-key item: the wrapped key, or the tombstone an erasure leaves. */
+const keyItem = (pk: string, fields: Record<string, AttributeValue>): Record<string, AttributeValue> => ({
+  pk: { S: pk },
+  sk: { N: '0' },
+  kind: { S: 'dataKey' },
+  ...fields,
+});
+
 export const dynamoDataKeys = (options: DataKeysOptions): DataKeys => {
   const { client, tableName, wrapper } = options;
   const ttl = options.cacheTtlMs ?? 5 * 60_000;
@@ -111,12 +120,7 @@ export const dynamoDataKeys = (options: DataKeysOptions): DataKeys => {
         await client.send(
           new PutItemCommand({
             TableName: tableName,
-            Item: {
-              pk: { S: pk },
-              sk: { N: '0' },
-              kind: { S: 'dataKey' },
-              wrapped: { S: await wrapper.wrap(dataKey) },
-            },
+            Item: keyItem(pk, { wrapped: { S: await wrapper.wrap(dataKey) } }),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -139,12 +143,7 @@ export const dynamoDataKeys = (options: DataKeysOptions): DataKeys => {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: {
-            pk: { S: pk },
-            sk: { N: '0' },
-            kind: { S: 'dataKey' },
-            erasedAt: { S: new Date(now()).toISOString() },
-          },
+          Item: keyItem(pk, { erasedAt: { S: new Date(now()).toISOString() } }),
         }),
       );
       remember(pk, undefined);
