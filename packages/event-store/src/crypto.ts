@@ -63,6 +63,8 @@ export const fileKeyWrapper = (path: string): KeyWrapper => {
 export interface DataKeys {
   /** The subject's key, created on first use; throws {@link SubjectErasedError} after erasure. */
   forWriting(scope: Scope, subject: string): Promise<Buffer>;
+  /** The subject's key when it is in the cache and usable for writing; `undefined` means ask {@link forWriting}. */
+  cachedForWriting(scope: Scope, subject: string): Buffer | undefined;
   /** The subject's key, or `undefined` when it was erased (or never existed). */
   forReading(scope: Scope, subject: string): Promise<Buffer | undefined>;
   /** Crypto-shredding: the key is replaced by a tombstone, so every sealed field becomes unreadable. */
@@ -137,6 +139,10 @@ export const dynamoDataKeys = (options: DataKeysOptions): DataKeys => {
 
   return {
     forWriting: async (scope, subject) => (await read(scope, subject, true)) as Buffer,
+    cachedForWriting: (scope, subject) => {
+      const hit = cache.get(dataKeyKey(scope, subject));
+      return hit && hit.until > now() ? hit.key : undefined;
+    },
     forReading: (scope, subject) => read(scope, subject, false),
     erase: async (scope, subject) => {
       const pk = dataKeyKey(scope, subject);

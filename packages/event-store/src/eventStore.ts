@@ -187,7 +187,8 @@ export class EventStore {
     const scopes = new Set([...writes.map((w) => w.position.stream.scope), ...guards.map((g) => g.owner.scope)]);
     if (scopes.size > 1) throw new Error('one write stays within one scope: it cannot span tenants');
     const checked = writes.map((write) => this.check(write));
-    const keys = await this.keysForWriting(writes, checked);
+    const found = this.keysForWriting(writes, checked);
+    const keys = found instanceof Map ? found : await found;
     const prepared = writes.map((write, index) => this.prepare(write, checked[index] as Checked[], keys, now));
     const eventItems = prepared.flatMap((p) => p.items);
     const itemCount = eventItems.length + guards.length;
@@ -379,17 +380,25 @@ export class EventStore {
   }
 
   /** The data key of every subject whose personal fields a write seals (all writes share a scope). */
-  private async keysForWriting(writes: readonly StreamWrite[], checked: readonly Checked[][]) {
-    const subjects = new Set<string>();
+  private keysForWriting(
+    writes: readonly StreamWrite[],
+    checked: readonly Checked[][],
+  ): Map<string, Buffer> | Promise<Map<string, Buffer>> {
+    const keys = new Map<string, Buffer>();
+    const missing = new Set<string>();
+    const scope = writes[0]?.position.stream.scope as Scope;
     for (const [w, write] of writes.entries()) {
       for (const [e, event] of write.events.entries()) {
-        if (event.subject && checked[w]?.[e]?.personal.length) subjects.add(event.subject);
+        if (!event.subject || !checked[w]?.[e]?.personal.length || keys.has(event.subject)) continue;
+        const cached = this.keys.cachedForWriting(scope, event.subject);
+        if (cached) keys.set(event.subject, cached);
+        else missing.add(event.subject);
       }
     }
-    const scope = writes[0]?.position.stream.scope;
-    if (subjects.size === 0 || scope === undefined) return new Map<string, Buffer>();
-    return new Map(
-      await Promise.all([...subjects].map(async (s) => [s, await this.keys.forWriting(scope, s)] as const)),
+    // The common case (the key is cached) stays synchronous: no await on the write path.
+    if (missing.size === 0) return keys;
+    return Promise.all([...missing].map(async (s) => keys.set(s, await this.keys.forWriting(scope, s)))).then(
+      () => keys,
     );
   }
 
