@@ -162,6 +162,15 @@ describe('appending', () => {
     expect(event?.data).toEqual({ text: 'met Dr. Okafor', tags: [] });
   });
 
+  it('takes each stream once per write', async () => {
+    const { store } = makeStore(testDb());
+    const stream = counterStream();
+    const { position } = await store.load(stream);
+    const twice = [position, position].map((p) => ({ position: p, events: [inc()], meta }));
+    await expect(store.appendMany(twice)).rejects.toThrow(/each stream appears once/);
+    expect(await rawItems(streamKey(stream))).toEqual([]);
+  });
+
   it('never writes across tenants in one call', async () => {
     const { store } = makeStore(testDb());
     const [a, b] = [counterStream(), counterStream()];

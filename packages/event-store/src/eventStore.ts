@@ -186,6 +186,9 @@ export class EventStore {
     const now = this.clock();
     const scopes = new Set([...writes.map((w) => w.position.stream.scope), ...guards.map((g) => g.owner.scope)]);
     if (scopes.size > 1) throw new Error('one write stays within one scope: it cannot span tenants');
+    if (new Set(writes.map((w) => streamKey(w.position.stream))).size < writes.length) {
+      throw new Error('each stream appears once in a write: pass all its events together');
+    }
     const checked = writes.map((write) => this.check(write));
     const found = this.keysForWriting(writes, checked);
     const keys = found instanceof Map ? found : await found;
