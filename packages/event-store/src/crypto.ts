@@ -26,7 +26,8 @@ export const seal = (key: Buffer, plaintext: string, aad: string): string => {
   const iv = pooledRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const body = cipher.update(plaintext, 'utf8');
+  cipher.final(); // GCM is a stream mode: final() only computes the tag
   return `${VERSION}.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
 };
 

@@ -23,7 +23,13 @@ import {
   TransactionTooLargeError,
 } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
-import { ITEM_LIMIT_BYTES, itemSize, TRANSACTION_LIMIT_BYTES, TRANSACTION_LIMIT_ITEMS } from './itemSize.ts';
+import {
+  ITEM_LIMIT_BYTES,
+  itemSize,
+  itemSizeBound,
+  TRANSACTION_LIMIT_BYTES,
+  TRANSACTION_LIMIT_ITEMS,
+} from './itemSize.ts';
 import {
   describeStream,
   type Guard,
@@ -199,7 +205,8 @@ export class EventStore {
     if (itemCount === 1 && guards.length === 0) {
       await this.putOne(eventItems[0] as Item, writes[0] as StreamWrite);
     } else {
-      const bytes = eventItems.reduce((sum, item) => sum + itemSize(item), 0);
+      const bound = eventItems.reduce((sum, item) => sum + itemSizeBound(item), 0);
+      const bytes = bound > TRANSACTION_LIMIT_BYTES ? eventItems.reduce((sum, item) => sum + itemSize(item), 0) : bound;
       if (itemCount > TRANSACTION_LIMIT_ITEMS || bytes > TRANSACTION_LIMIT_BYTES) {
         throw new TransactionTooLargeError(itemCount, bytes);
       }
@@ -413,13 +420,11 @@ export class EventStore {
     const { advice, ...common } = write.meta;
     const events = write.events.map((event, index): RecordedEvent => {
       const { data, occurredAtMs } = checked[index] as Checked;
-      const meta: EventMeta = {
-        ...common,
-        ...(index === 0 && advice && advice.length > 0 && { advice }),
-        eventId: this.nextEventId(now.getTime()),
-        occurredAt: new Date(occurredAtMs).toISOString(),
-        recordedAt,
-      };
+      const meta: EventMeta = Object.assign(
+        { eventId: this.nextEventId(now.getTime()), occurredAt: new Date(occurredAtMs).toISOString(), recordedAt },
+        common,
+        index === 0 && advice && advice.length > 0 ? { advice } : undefined,
+      );
       return { ...event, data, occurredAt: meta.occurredAt, version: version + index + 1, stream, meta };
     });
     const items = events.map((event, index): Item => {
@@ -440,8 +445,10 @@ export class EventStore {
         ...(event.subject && { subject: { S: event.subject } }),
         ...(personal.length > 0 && { enc: { S: JSON.stringify(personal) } }),
       };
-      const bytes = itemSize(item);
-      if (bytes > ITEM_LIMIT_BYTES) throw new EventTooLargeError(event.type, bytes, ITEM_LIMIT_BYTES);
+      if (itemSizeBound(item) > ITEM_LIMIT_BYTES) {
+        const bytes = itemSize(item);
+        if (bytes > ITEM_LIMIT_BYTES) throw new EventTooLargeError(event.type, bytes, ITEM_LIMIT_BYTES);
+      }
       return item;
     });
     const last = events[events.length - 1];

@@ -21,3 +21,16 @@ const valueSize = (value: AttributeValue): number => {
 /** The size DynamoDB counts for an item: attribute names plus values, as its documentation defines. */
 export const itemSize = (item: Record<string, AttributeValue>): number =>
   Object.entries(item).reduce((sum, [name, value]) => sum + utf8(name) + valueSize(value), 0);
+
+/**
+ * A cheap upper bound of {@link itemSize} (a UTF-16 code unit is at most 3 UTF-8 bytes): the
+ * exact count is needed only when the bound passes a limit.
+ */
+export const itemSizeBound = (item: Record<string, AttributeValue>): number => {
+  let bound = 0;
+  for (const name in item) {
+    const value = item[name] as AttributeValue;
+    bound += 3 * name.length + (value.S !== undefined ? 3 * value.S.length : valueSize(value));
+  }
+  return bound;
+};
