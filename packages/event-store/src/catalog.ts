@@ -1,4 +1,4 @@
-import { ERASED, type EventDefinition, type FieldPath } from '@app/core';
+import type { EventDefinition, FieldPath } from '@app/core';
 import type { z } from 'zod';
 import { InvalidEventError, UnknownEventTypeError } from './errors.ts';
 
@@ -103,5 +103,3 @@ export class EventCatalog {
     return current;
   }
 }
-
-export { ERASED };

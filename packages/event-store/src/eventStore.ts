@@ -1,4 +1,4 @@
-import { type DecidedEvent, PLATFORM, parseTenantId, type Scope } from '@app/core';
+import type { DecidedEvent, Scope } from '@app/core';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -12,16 +12,10 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { atPointer, copyAlong, ERASED, type EventCatalog, type Pointer } from './catalog.ts';
+import type { EventCatalog } from './catalog.ts';
+import { type Checked, checkEvents, decodeEvent, encodeEvent, type Item, isoInstantMs, streamOf } from './codec.ts';
 import { type DataKeys, open, seal } from './crypto.ts';
-import {
-  ConcurrencyError,
-  EventTooLargeError,
-  GuardTakenError,
-  InvalidEventError,
-  MissingSubjectError,
-  TransactionTooLargeError,
-} from './errors.ts';
+import { ConcurrencyError, GuardTakenError, TransactionTooLargeError } from './errors.ts';
 import { addIdempotency } from './idempotency.ts';
 import {
   ITEM_LIMIT_BYTES,
@@ -30,21 +24,9 @@ import {
   TRANSACTION_LIMIT_BYTES,
   TRANSACTION_LIMIT_ITEMS,
 } from './itemSize.ts';
-import {
-  describeStream,
-  type Guard,
-  guardKey,
-  logPartition,
-  logSortKey,
-  parseStreamId,
-  type StreamRef,
-  streamKey,
-  streamType,
-} from './keys.ts';
+import { describeStream, type Guard, guardKey, logPartition, type StreamRef, streamKey } from './keys.ts';
 import { ulidFactory } from './random.ts';
 import type { CommandMeta, EventMeta, LoadedStream, RecordedEvent, Snapshot, StreamPosition } from './types.ts';
-
-type Item = Record<string, AttributeValue>;
 
 /** Events to append after a position the store returned from a load. */
 export interface StreamWrite {
@@ -82,56 +64,8 @@ export interface LogRange {
   readonly onInvalid?: (error: unknown, item: Item) => void;
 }
 
-/** What a sealed field is bound to: its subject and its place, so it cannot be moved unnoticed. */
-const fieldAad = (subject: string, pk: string, version: string, pointer: Pointer) =>
-  `${subject}|${pk}|${version}|${pointer.join('.')}`;
-
-/** Replaces a sealed field with a getter that opens it on first read (and then keeps the value). */
-const unsealOnRead = (root: Record<string, unknown>, pointer: Pointer, key: Buffer, aad: string) => {
-  let parent = root as Record<string | number, unknown>;
-  for (const part of pointer.slice(0, -1)) parent = parent[part] as Record<string | number, unknown>;
-  const field = pointer[pointer.length - 1] as string | number;
-  const sealed = parent[field];
-  const settle = (value: unknown) =>
-    Object.defineProperty(parent, field, { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(parent, field, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      const value = JSON.parse(open(key, sealed as string, aad));
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
-};
-
-/** An event validated for writing. */
-type Checked = ReturnType<EventCatalog['forWrite']> & { occurredAtMs: number };
-
-/** A copy of `data` with each personal field sealed under `key`, bound to its place. */
-const sealFields = (
-  data: Record<string, unknown>,
-  personal: readonly Pointer[],
-  key: Buffer,
-  aad: (p: Pointer) => string,
-) => {
-  const copy = copyAlong(data, personal);
-  for (const pointer of personal) atPointer(copy, pointer, (value) => seal(key, JSON.stringify(value), aad(pointer)));
-  return copy;
-};
-
 const position = (stream: StreamRef, version: number, recordedAt: string | undefined) =>
   ({ stream, version, recordedAt }) as StreamPosition;
-
-/** The instant in ms when `value` is an ISO 8601 instant, else 0 (no event predates 1970). */
-const isoInstantMs = (value: string): number => (/^\d{4}-\d\d-\d\dT/.test(value) && Date.parse(value)) || 0;
-
-/** The scope leads every key; parsing it back keeps what the log yields typed. */
-const streamOf = (pk: string): StreamRef => {
-  const [scope, type, id] = pk.split('#') as [string, string, string];
-  return { scope: scope === PLATFORM ? PLATFORM : parseTenantId(scope), type: streamType(type), id: parseStreamId(id) };
-};
 
 /** The event store on one DynamoDB table (DESIGN.md §4). */
 export class EventStore {
@@ -195,7 +129,7 @@ export class EventStore {
     if (new Set(writes.map((w) => streamKey(w.position.stream))).size < writes.length) {
       throw new Error('each stream appears once in a write: pass all its events together');
     }
-    const checked = writes.map((write) => this.check(write));
+    const checked = writes.map((write) => checkEvents(this.catalog, write.events));
     const found = this.keysForWriting(writes, checked);
     const keys = found instanceof Map ? found : await found;
     const prepared = writes.map((write, index) => this.prepare(write, checked[index] as Checked[], keys, now));
@@ -269,7 +203,7 @@ export class EventStore {
         const keys = await this.keysFor(scope, page);
         for (const item of page) {
           try {
-            yield this.decode(item, streamOf(item.pk?.S as string), keys);
+            yield decodeEvent(this.catalog, item, streamOf(item.pk?.S as string), keys);
           } catch (error) {
             if (!range.onInvalid) throw error;
             range.onInvalid(error, item);
@@ -320,7 +254,7 @@ export class EventStore {
     const events: RecordedEvent[] = [];
     for await (const page of this.pages(input)) {
       const keys = await this.keysFor(stream.scope, page);
-      for (const item of page) events.push(this.decode(item, stream, keys));
+      for (const item of page) events.push(decodeEvent(this.catalog, item, stream, keys));
     }
     return events;
   }
@@ -340,53 +274,6 @@ export class EventStore {
     for (const item of items) if (item.enc && item.subject?.S) subjects.add(item.subject.S);
     const found = await Promise.all([...subjects].map(async (s) => [s, await this.keys.forReading(scope, s)] as const));
     return new Map(found);
-  }
-
-  private decode(item: Item, stream: StreamRef, keys: ReadonlyMap<string, Buffer | undefined>): RecordedEvent {
-    const type = item.type?.S as string;
-    const schemaVersion = Number(item.schemaVersion?.N);
-    let data = JSON.parse(item.data?.S as string) as Record<string, unknown>;
-    const meta = JSON.parse(item.meta?.S as string) as EventMeta;
-    const subject = item.subject?.S;
-    const sealed = item.enc?.S && subject ? (JSON.parse(item.enc.S) as Pointer[]) : [];
-    const aadOf = (pointer: Pointer) =>
-      fieldAad(subject as string, item.pk?.S as string, item.sk?.N as string, pointer);
-    const key = sealed.length > 0 ? keys.get(subject as string) : undefined;
-    const erased = key ? [] : sealed;
-    for (const pointer of erased) atPointer(data, pointer, () => ERASED);
-    // Fields of the current schema version stay sealed until read: folding a stream rarely
-    // needs a message's text. Upcasters may need every field, so older versions open at once.
-    const lazy = key && this.catalog.isCurrent(type, schemaVersion) ? sealed : [];
-    if (key && lazy.length === 0)
-      for (const pointer of sealed) {
-        atPointer(data, pointer, (value) => JSON.parse(open(key, value as string, aadOf(pointer))));
-      }
-    data = this.catalog.forRead(type, schemaVersion, data, [...erased, ...lazy]);
-    for (const pointer of lazy) unsealOnRead(data, pointer, key as Buffer, aadOf(pointer));
-    return {
-      type,
-      data,
-      occurredAt: meta.occurredAt,
-      ...(subject && { subject }),
-      version: Number(item.sk?.N),
-      stream,
-      meta,
-      ...(erased.length > 0 && { erased: erased.map((pointer) => pointer.join('.')) }),
-    };
-  }
-
-  /** Validates a write's events: payloads against their schemas, and the personal fields present. */
-  private check(write: StreamWrite): Checked[] {
-    return write.events.map((event) => {
-      const occurredAtMs = typeof event.occurredAt === 'string' ? isoInstantMs(event.occurredAt) : 0;
-      if (!occurredAtMs) {
-        const problem = `occurredAt: ${JSON.stringify(event.occurredAt)} is not an ISO instant`;
-        throw new InvalidEventError(event.type, [problem], 'write');
-      }
-      const checked = this.catalog.forWrite(event.type, event.data);
-      if (checked.personal.length > 0 && !event.subject) throw new MissingSubjectError(event.type);
-      return { ...checked, occurredAtMs };
-    });
   }
 
   /** The data key of every subject whose personal fields a write seals (all writes share a scope). */
@@ -428,28 +315,8 @@ export class EventStore {
       return { ...event, data, occurredAt: meta.occurredAt, version: version + index + 1, stream, meta };
     });
     const items = events.map((event, index): Item => {
-      const { data, schemaVersion, personal } = checked[index] as Checked;
       const key = event.subject ? keys.get(event.subject) : undefined;
-      const sk = String(event.version);
-      const stored = key ? sealFields(data, personal, key, (p) => fieldAad(event.subject as string, pk, sk, p)) : data;
-      const item: Item = {
-        pk: { S: pk },
-        sk: { N: sk },
-        kind: { S: 'event' },
-        type: { S: event.type },
-        schemaVersion: { N: String(schemaVersion) },
-        data: { S: JSON.stringify(stored) },
-        meta: { S: JSON.stringify(event.meta) },
-        gsi1pk: { S: logPartition(stream.scope, recordedAt) },
-        gsi1sk: { S: logSortKey(recordedAt, pk, event.version) },
-        ...(event.subject && { subject: { S: event.subject } }),
-        ...(personal.length > 0 && { enc: { S: JSON.stringify(personal) } }),
-      };
-      if (itemSizeBound(item) > ITEM_LIMIT_BYTES) {
-        const bytes = itemSize(item);
-        if (bytes > ITEM_LIMIT_BYTES) throw new EventTooLargeError(event.type, bytes, ITEM_LIMIT_BYTES);
-      }
-      return item;
+      return encodeEvent({ pk, scope: stream.scope, event, checked: checked[index] as Checked, key, recordedAt });
     });
     const last = events[events.length - 1];
     return { items, result: { position: last ? position(stream, last.version, recordedAt) : write.position, events } };
