@@ -247,6 +247,18 @@ describe('the command handler', () => {
       expect(repeat.events.map((e) => e.version)).toEqual([3]);
     });
 
+    it('never replaces a snapshot with an older one', async () => {
+      const { store } = makeStore(testDb());
+      const handler = new CommandHandler(store);
+      const stream = streamRef(newTenant(), 'Counter', newId('cnt_'));
+      for (let i = 0; i < 20; i++) await handler.handle(increment(stream, { snapshot }));
+      const stale = await store.load(stream);
+      const at10 = { ...stale.position, version: 10 } as typeof stale.position;
+      await store.writeSnapshot(at10, { stateVersion: 1, state: { count: -1, notes: [] }, idempotency: [] });
+      const loaded = await store.load(stream, { snapshot });
+      expect(loaded.snapshot).toMatchObject({ version: 20, state: { count: 20 } });
+    });
+
     it('ignores a snapshot of another state version', async () => {
       const { store } = makeStore(testDb());
       const handler = new CommandHandler(store);

@@ -7,7 +7,10 @@ import { addIdempotency } from './idempotency.ts';
 import type { StreamRef } from './keys.ts';
 import type { Actor, CommandMeta, IdempotencyRecord, LoadedStream, RecordedEvent } from './types.ts';
 
-/** How a stream type is snapshotted: every `every` events, with the folded state's own version. */
+/**
+ * How a stream type is snapshotted: every `every` events, with the folded state's own version.
+ * The state must survive JSON (no Dates, Maps or class instances): that is how it is kept.
+ */
 export interface SnapshotPolicy<State> {
   readonly every: number;
   /** Bump when the shape of the folded state changes: older snapshots are then ignored. */

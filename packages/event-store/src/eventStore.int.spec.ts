@@ -270,6 +270,29 @@ describe('reading', () => {
     expect(firstDayOnly).toEqual([{ by: 1 }]);
   });
 
+  it('reports an unreadable event in the tenant log, or hands it to onInvalid and goes on', async () => {
+    const Extra = defineEvent('Extra', { schema: z.object({ payload: z.string() }) });
+    const clock = manualClock('2026-05-01T10:00:00.000Z');
+    const writer = makeStore(testDb(), { catalog: new EventCatalog([Incremented, Extra]), clock: clock.now }).store;
+    const reader = makeStore(testDb()).store;
+    const tenant = newTenant();
+    const stream = counterStream(tenant);
+    const extra = { type: 'Extra', data: { payload: 'p' }, occurredAt: at };
+    await writer.append((await writer.load(stream)).position, [inc(1), extra, inc(2)], meta);
+    const range = { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' };
+
+    const read = async (onInvalid?: (error: unknown) => void) => {
+      const seen = [];
+      for await (const e of reader.readTenantLog(tenant, { ...range, ...(onInvalid && { onInvalid }) }))
+        seen.push(e.data);
+      return seen;
+    };
+    await expect(read()).rejects.toMatchObject({ code: 'UNKNOWN_EVENT_TYPE' });
+    const invalid: unknown[] = [];
+    expect(await read((error) => invalid.push(error))).toEqual([{ by: 1 }, { by: 2 }]);
+    expect(invalid).toMatchObject([{ code: 'UNKNOWN_EVENT_TYPE' }]);
+  });
+
   it('keeps the control plane in its own scope', async () => {
     const { store } = makeStore(testDb());
     const stream = streamRef(PLATFORM, 'TenantList', 'all');
