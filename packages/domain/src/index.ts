@@ -1,0 +1,2 @@
+export * from './policy/days.ts';
+export * from './policy/policy.ts';
