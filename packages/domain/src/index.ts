@@ -1,2 +1,3 @@
+export * from './interview/questionLint.ts';
 export * from './policy/days.ts';
 export * from './policy/policy.ts';
