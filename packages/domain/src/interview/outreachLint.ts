@@ -1,0 +1,81 @@
+import type { Advice } from '@app/core';
+import type { Policy } from '../policy/policy.ts';
+import { advise } from '../rules/rules.ts';
+import { lintQuestion } from './questionLint.ts';
+
+/** What the outreach linter needs besides the message. */
+export interface OutreachContext {
+  readonly policy: Pick<Policy, 'maxOutreachWords' | 'minProposedTimes'>;
+  /** The name of whoever referred the student to this contact, when the contact came by referral. */
+  readonly referrerName?: string | undefined;
+  /** How many specific times the outreach proposes. */
+  readonly proposedTimes: number;
+}
+
+const TITLE = /^(mr|mrs|ms|mx|miss|dr|prof|professor|dean|judge|rev|sir|madam)\b\.?/i;
+const SALUTATION = /^(dear|hi|hello|hey|good (morning|afternoon|evening)|greetings)\b[ \t,]*/i;
+const PURPOSE =
+  /\b(learn|learning|advice|insight|insights|your (experience|path|career|perspective|work)|career path|informational|hear (about|how)|questions about|curious about|how you got|explore|exploring)\b/i;
+
+const words = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+
+/**
+ * Advice on an outreach message (RULES.md "Reaching out"): short, a question, no job talk,
+ * the referrer named, the purpose stated, specific times proposed, a formal salutation.
+ */
+export const lintOutreach = (message: string, ctx: OutreachContext): Advice[] => {
+  const advice: Advice[] = [];
+  const count = words(message).length;
+  const max = ctx.policy.maxOutreachWords;
+  if (count > max) {
+    advice.push(
+      advise(
+        'OUTREACH_TOO_LONG',
+        `Your message has ${count} words; keep it under ${max}: busy people answer short notes.`,
+      ),
+    );
+  }
+  if (!message.includes('?')) {
+    advice.push(
+      advise(
+        'OUTREACH_NO_QUESTION',
+        'Phrase your request as a question ("Would you have 20 minutes…?"): a question invites a reply.',
+      ),
+    );
+  }
+  if (sentences(message).some((s) => lintQuestion(s).includes('ASKS_FOR_JOB'))) {
+    advice.push(advise('OUTREACH_MENTIONS_JOB', 'Leave jobs out: ask for their insight, not for a position.'));
+  }
+  const referrer = ctx.referrerName?.trim();
+  if (referrer) {
+    const names = referrer.split(/\s+/).filter((n) => n.length >= 2 && !TITLE.test(n));
+    const lower = message.toLowerCase();
+    if (!names.some((n) => lower.includes(n.toLowerCase()))) {
+      advice.push(
+        advise('MENTION_REFERRER', `Say that ${referrer} suggested you get in touch: it is why they will answer.`),
+      );
+    }
+  }
+  if (!PURPOSE.test(message)) {
+    advice.push(
+      advise('STATE_PURPOSE', 'Say why you want to meet: to learn from their experience, not to ask for a job.'),
+    );
+  }
+  if (ctx.proposedTimes < ctx.policy.minProposedTimes) {
+    advice.push(
+      advise(
+        'PROPOSE_TIMES',
+        `Propose ${ctx.policy.minProposedTimes} or more specific times rather than asking them to find one.`,
+      ),
+    );
+  }
+  const opening = message.trimStart().split('\n')[0] ?? '';
+  const salutation = SALUTATION.exec(opening);
+  if (!salutation || !TITLE.test(opening.slice(salutation[0].length))) {
+    advice.push(
+      advise('FORMAL_SALUTATION', 'Address them formally ("Dear Dr. Okafor"), never by first name until invited to.'),
+    );
+  }
+  return advice;
+};
