@@ -17,8 +17,8 @@ export interface When<State, Event extends DecidedEvent> {
   then(expected: readonly Event[]): Then<State, Event>;
   /** The command decides nothing (advice may still come). */
   thenNothing(): Then<State, Event>;
-  /** The command is refused with an error whose `code` is `code`. */
-  thenRejects(code: string): void;
+  /** The command is refused with an error whose `code` is `code` (and whose other fields match `details`). */
+  thenRejects(code: string, details?: Record<string, unknown>): void;
 }
 
 const fold = <State, Event extends DecidedEvent>(
@@ -87,9 +87,9 @@ export const deciderSpec =
           expect(decision.events).toEqual([]);
           return chain(decision);
         },
-        thenRejects: (code) => {
+        thenRejects: (code, details = {}) => {
           expect('error' in outcome, `expected a ${code} refusal, but the command was accepted`).toBe(true);
-          expect((outcome as { error: { code?: unknown } }).error).toMatchObject({ code });
+          expect((outcome as { error: { code?: unknown } }).error).toMatchObject({ ...details, code });
         },
       };
     },

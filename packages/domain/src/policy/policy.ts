@@ -114,9 +114,15 @@ export interface FieldError {
   readonly message: string;
 }
 
-export class PolicyInvalidError extends AppError<'POLICY_INVALID'> {
+/** A policy outside its bounds: bad input, naming the first field (and listing every one). */
+export class PolicyInvalidError extends AppError<'BAD_USER_INPUT'> {
+  readonly field: string;
   constructor(readonly errors: readonly FieldError[]) {
-    super('POLICY_INVALID', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+    super('BAD_USER_INPUT', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+      field: errors[0]?.field,
+      errors,
+    });
+    this.field = errors[0]?.field ?? 'policy';
   }
 }
 

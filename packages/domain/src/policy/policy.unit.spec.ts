@@ -62,7 +62,7 @@ describe('the tenant policy', () => {
         return e;
       }
     })();
-    expect(error).toMatchObject({ code: 'POLICY_INVALID' });
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'minQuestions' });
     expect((error as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
       'minQuestions',
       'minMeetingMinutes',
