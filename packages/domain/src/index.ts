@@ -1,3 +1,5 @@
+export * from './contact/decider.ts';
+export * from './contact/events.ts';
 export * from './errors.ts';
 export * from './interview/outreachLint.ts';
 export * from './interview/prepAdvice.ts';
