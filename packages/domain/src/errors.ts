@@ -30,13 +30,3 @@ export class TenantSuspendedError extends AppError<'FORBIDDEN'> {
     });
   }
 }
-
-/** Checks a string input: trimmed length within bounds. */
-export const text = (field: string, value: string, { min = 1, max }: { min?: number; max: number }): string => {
-  const trimmed = value.trim();
-  if (trimmed.length < min)
-    throw new InvalidInputError(field, min === 1 ? 'must not be empty' : `must have at least ${min} characters`);
-  if (trimmed.length > max)
-    throw new InvalidInputError(field, `must have at most ${max} characters, got ${trimmed.length}`);
-  return trimmed;
-};

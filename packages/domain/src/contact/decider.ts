@@ -1,5 +1,6 @@
 import { assertNever, type Decider, type Decision } from '@app/core';
-import { InvalidInputError, RuleViolationError, text } from '../errors.ts';
+import { InvalidInputError, RuleViolationError } from '../errors.ts';
+import { normalizeEmail, text } from '../input.ts';
 import type { Channel, ContactEvent, ContactSource } from './events.ts';
 
 export type ContactCommand =
@@ -41,14 +42,8 @@ export interface ContactContext {
   readonly referrer?: { readonly ownerId: string } | null;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-const email = (value: string | null | undefined): string | null => {
-  if (value === undefined || value === null || value.trim() === '') return null;
-  const trimmed = text('email', value, { max: 254 }).toLowerCase();
-  if (!EMAIL.test(trimmed)) throw new InvalidInputError('email', `"${value}" is not an email address`);
-  return trimmed;
-};
+const email = (value: string | null | undefined): string | null =>
+  value === undefined || value === null || value.trim() === '' ? null : normalizeEmail(value);
 
 const optional = (field: string, value: string | null | undefined, max: number) =>
   value === undefined || value === null || value.trim() === '' ? null : text(field, value, { max });

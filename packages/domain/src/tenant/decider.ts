@@ -1,6 +1,7 @@
 import type { Decider, Decision } from '@app/core';
 import { assertNever } from '@app/core';
-import { InvalidInputError, RuleViolationError, TenantSuspendedError, text } from '../errors.ts';
+import { InvalidInputError, RuleViolationError, TenantSuspendedError } from '../errors.ts';
+import { text } from '../input.ts';
 import {
   changePolicy,
   type Policy,
