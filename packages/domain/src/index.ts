@@ -1,3 +1,5 @@
+export * from './cohort/decider.ts';
+export * from './cohort/events.ts';
 export * from './contact/decider.ts';
 export * from './contact/events.ts';
 export * from './errors.ts';
