@@ -1,3 +1,4 @@
+export * from './catalog.ts';
 export * from './cohort/decider.ts';
 export * from './cohort/events.ts';
 export * from './contact/decider.ts';
