@@ -14,7 +14,7 @@ describe('the event catalog', () => {
     expect(new Set(types).size).toBe(types.length);
     for (const type of types) {
       expect(type).toMatch(/^[A-Z][a-zA-Z]+$/);
-      expect(type, 'a past-tense verb').toMatch(/(ed|Due|Overdue|Sent|Held|Made)(?=[A-Z]|$)/);
+      expect(type, 'a past-tense verb').toMatch(/(ed|Due|Overdue|Sent|Held|Made|Withdrawn)(?=[A-Z]|$)/);
     }
   });
 });
