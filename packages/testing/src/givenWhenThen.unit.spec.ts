@@ -1,6 +1,21 @@
+import { AppError, type Decider } from '@app/core';
 import { describe, expect, it } from 'vitest';
-import { counter } from '../../event-store/src/fixtures/counter.ts';
 import { deciderSpec } from './givenWhenThen.ts';
+
+type Incremented = { type: 'Incremented'; data: { by: number }; occurredAt: string };
+
+/** A counter that refuses non-positive steps and advises against big ones. */
+const counter: Decider<{ count: number }, { type: 'Increment'; by: number }, Incremented, { now: string }> = {
+  initialState: { count: 0 },
+  decide: (command, _state, ctx) => {
+    if (command.by <= 0) throw new AppError('NOT_POSITIVE', 'increments are positive');
+    return {
+      events: [{ type: 'Incremented', data: { by: command.by }, occurredAt: ctx.now }],
+      advice: command.by > 10 ? [{ code: 'BIG_STEP', message: 'that is a big step' }] : [],
+    };
+  },
+  evolve: (state, event) => ({ count: state.count + event.data.by }),
+};
 
 const now = '2026-03-01T10:00:00.000Z';
 const given = deciderSpec(counter, { now });
