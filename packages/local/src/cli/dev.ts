@@ -32,19 +32,20 @@ const portFlag = (name: string, raw: string | undefined, fallback?: number) => {
     : fail(`--${name} must be a port number, got "${raw}"`);
 };
 
+const parse = () =>
+  parseArgs({
+    options: {
+      'in-memory': { type: 'boolean', default: false },
+      port: { type: 'string' },
+      'dynamo-port': { type: 'string' },
+      'no-seed': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+
 const main = async () => {
   let args: ReturnType<typeof parse>;
-  const parse = () =>
-    parseArgs({
-      options: {
-        'in-memory': { type: 'boolean', default: false },
-        port: { type: 'string' },
-        'dynamo-port': { type: 'string' },
-        'no-seed': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    });
   try {
     args = parse();
   } catch (error) {
