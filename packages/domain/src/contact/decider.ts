@@ -7,14 +7,22 @@ export type ContactCommand =
   | {
       type: 'AddContact';
       name: string;
-      email?: string;
-      company: string;
-      title?: string;
+      email?: string | null;
+      company?: string | null;
+      title?: string | null;
+      industry?: string | null;
       source: ContactSource;
       referredByContactId?: string;
       referredFromInterviewId?: string;
     }
-  | { type: 'UpdateContactDetails'; name?: string; email?: string | null; company?: string; title?: string | null }
+  | {
+      type: 'UpdateContactDetails';
+      name?: string;
+      email?: string | null;
+      company?: string | null;
+      title?: string | null;
+      industry?: string | null;
+    }
   | { type: 'RecordContactPreference'; channel: Channel }
   | { type: 'MarkBooster'; interviewId: string; repliedAfterDays: number }
   | { type: 'ArchiveContact'; reason?: string };
@@ -26,8 +34,9 @@ export type Contact =
       ownerId: string;
       name: string;
       email: string | null;
-      company: string;
+      company: string | null;
       title: string | null;
+      industry: string | null;
       source: ContactSource;
       referredByContactId: string | null;
       preferredChannel: Channel | null;
@@ -62,8 +71,9 @@ const add = (command: Extract<ContactCommand, { type: 'AddContact' }>, ctx: Cont
       ownerId: ctx.studentId,
       name: text('name', command.name, { max: 200 }),
       email: email(command.email),
-      company: text('company', command.company, { max: 200 }),
+      company: optional('company', command.company, 200),
       title: optional('title', command.title, 200),
+      industry: optional('industry', command.industry, 200),
       source: referredBy ? 'REFERRAL' : command.source,
       referredByContactId: referredBy,
       referredFromInterviewId: command.referredFromInterviewId ?? null,
@@ -93,8 +103,9 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent, Cont
         const data = {
           ...(command.name !== undefined && { name: text('name', command.name, { max: 200 }) }),
           ...(command.email !== undefined && { email: email(command.email) }),
-          ...(command.company !== undefined && { company: text('company', command.company, { max: 200 }) }),
+          ...(command.company !== undefined && { company: optional('company', command.company, 200) }),
           ...(command.title !== undefined && { title: optional('title', command.title, 200) }),
+          ...(command.industry !== undefined && { industry: optional('industry', command.industry, 200) }),
         };
         const changed = Object.entries(data).filter(([k, v]) => state[k as keyof typeof state] !== v);
         return changed.length === 0

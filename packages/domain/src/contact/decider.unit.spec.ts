@@ -1,7 +1,7 @@
 import { deciderSpec } from '@app/testing';
 import { describe, expect, it } from 'vitest';
 import { type ContactContext, contactDecider } from './decider.ts';
-import type { ContactEvent } from './events.ts';
+import { type ContactEvent, organizationOf } from './events.ts';
 
 const now = '2026-09-01T12:00:00.000Z';
 const ctx: ContactContext = { now, studentId: 'usr_ada' };
@@ -14,6 +14,7 @@ const added: ContactEvent = {
     email: 'c.okafor@example.com',
     company: 'Acme Process Safety',
     title: null,
+    industry: null,
     source: 'ALUMNI',
     referredByContactId: null,
     referredFromInterviewId: null,
@@ -61,6 +62,21 @@ describe('the contact decider', () => {
     given()
       .when({ ...add, source: 'REFERRAL' })
       .thenRejects('BAD_USER_INPUT', { field: 'referredByContactId' });
+  });
+
+  it('needs no company, title or industry; the organization is the company case-folded', () => {
+    given()
+      .when({ type: 'AddContact', name: 'Rosa Diaz', source: 'FRIEND', company: '  ', email: null })
+      .then([
+        {
+          ...added,
+          data: { ...added.data, name: 'Rosa Diaz', email: null, company: null, source: 'FRIEND' },
+        },
+      ]);
+    expect(organizationOf('  ACME  Process Safety ')).toBe('acme process safety');
+    expect(organizationOf('Acme Process Safety')).toBe(organizationOf('acme process SAFETY'));
+    expect(organizationOf(null)).toBeNull();
+    expect(organizationOf(' ')).toBeNull();
   });
 
   it('refuses bad input, naming the field', () => {
