@@ -2,6 +2,7 @@ import type { EventDefinition } from '@app/core';
 import { z } from 'zod';
 import { COHORT_EVENTS } from './cohort/events.ts';
 import { CONTACT_EVENTS } from './contact/events.ts';
+import { INTERVIEW_EVENTS } from './interview/events.ts';
 import { MEMBER_EVENTS } from './member/events.ts';
 import { TENANT_EVENTS } from './tenant/events.ts';
 
@@ -11,6 +12,7 @@ export const DOMAIN_EVENTS: Readonly<Record<string, readonly EventDefinition[]>>
   Member: MEMBER_EVENTS,
   Cohort: COHORT_EVENTS,
   Contact: CONTACT_EVENTS,
+  Interview: INTERVIEW_EVENTS,
 };
 
 type JsonSchema = {

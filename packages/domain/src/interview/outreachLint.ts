@@ -7,9 +7,12 @@ import { lintQuestion } from './questionLint.ts';
 export interface OutreachContext {
   readonly policy: Pick<Policy, 'maxOutreachWords' | 'minProposedTimes'>;
   /** The name of whoever referred the student to this contact, when the contact came by referral. */
-  readonly referrerName?: string | undefined;
+  readonly referrerName?: string | null | undefined;
   /** How many specific times the outreach proposes. */
   readonly proposedTimes: number;
+  /** What the student says they did, when the message itself is not given (or to overrule the reading of it). */
+  readonly mentionedReferrer?: boolean | null | undefined;
+  readonly statedPurpose?: boolean | null | undefined;
 }
 
 const TITLE = /^(mr|mrs|ms|mx|miss|dr|prof|professor|dean|judge|rev|sir|madam)\b\.?/i;
@@ -23,8 +26,38 @@ const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).filter((s) =
 /**
  * Advice on an outreach message (RULES.md "Reaching out"): short, a question, no job talk,
  * the referrer named, the purpose stated, specific times proposed, a formal salutation.
+ * Without the message (`null`), only what the student reports (referrer, purpose, times) is judged.
  */
-export const lintOutreach = (message: string, ctx: OutreachContext): Advice[] => {
+export const lintOutreach = (message: string | null, ctx: OutreachContext): Advice[] => {
+  const advice = message === null ? [] : lintText(message, ctx);
+  const referrer = ctx.referrerName?.trim();
+  if (referrer && ctx.mentionedReferrer !== true) {
+    const names = referrer.split(/\s+/).filter((n) => n.length >= 2 && !TITLE.test(n));
+    const lower = message?.toLowerCase();
+    if (ctx.mentionedReferrer === false || !lower || !names.some((n) => lower.includes(n.toLowerCase()))) {
+      advice.push(
+        advise('MENTION_REFERRER', `Say that ${referrer} suggested you get in touch: it is why they will answer.`),
+      );
+    }
+  }
+  if (ctx.statedPurpose !== true && (ctx.statedPurpose === false || message === null || !PURPOSE.test(message))) {
+    advice.push(
+      advise('STATE_PURPOSE', 'Say why you want to meet: to learn from their experience, not to ask for a job.'),
+    );
+  }
+  if (ctx.proposedTimes < ctx.policy.minProposedTimes) {
+    advice.push(
+      advise(
+        'PROPOSE_TIMES',
+        `Propose ${ctx.policy.minProposedTimes} or more specific times rather than asking them to find one.`,
+      ),
+    );
+  }
+  return advice;
+};
+
+/** What only the text can tell: length, a question, job talk, the salutation. */
+const lintText = (message: string, ctx: OutreachContext): Advice[] => {
   const advice: Advice[] = [];
   const count = words(message).length;
   const max = ctx.policy.maxOutreachWords;
@@ -46,29 +79,6 @@ export const lintOutreach = (message: string, ctx: OutreachContext): Advice[] =>
   }
   if (sentences(message).some((s) => lintQuestion(s).includes('ASKS_FOR_JOB'))) {
     advice.push(advise('OUTREACH_MENTIONS_JOB', 'Leave jobs out: ask for their insight, not for a position.'));
-  }
-  const referrer = ctx.referrerName?.trim();
-  if (referrer) {
-    const names = referrer.split(/\s+/).filter((n) => n.length >= 2 && !TITLE.test(n));
-    const lower = message.toLowerCase();
-    if (!names.some((n) => lower.includes(n.toLowerCase()))) {
-      advice.push(
-        advise('MENTION_REFERRER', `Say that ${referrer} suggested you get in touch: it is why they will answer.`),
-      );
-    }
-  }
-  if (!PURPOSE.test(message)) {
-    advice.push(
-      advise('STATE_PURPOSE', 'Say why you want to meet: to learn from their experience, not to ask for a job.'),
-    );
-  }
-  if (ctx.proposedTimes < ctx.policy.minProposedTimes) {
-    advice.push(
-      advise(
-        'PROPOSE_TIMES',
-        `Propose ${ctx.policy.minProposedTimes} or more specific times rather than asking them to find one.`,
-      ),
-    );
   }
   const opening = message.trimStart().split('\n')[0] ?? '';
   const salutation = SALUTATION.exec(opening);

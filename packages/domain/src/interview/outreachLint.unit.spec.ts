@@ -9,7 +9,7 @@ Would you have 20 minutes for a call on Tuesday at 3 pm or Thursday at 10 am?
 
 Thank you, Ada Park`;
 
-const codes = (message: string, ctx: Partial<Parameters<typeof lintOutreach>[1]> = {}) =>
+const codes = (message: string | null, ctx: Partial<Parameters<typeof lintOutreach>[1]> = {}) =>
   lintOutreach(message, { policy: DEFAULT_POLICY, proposedTimes: 2, referrerName: 'Professor Lee', ...ctx }).map(
     (a) => a.code,
   );
@@ -67,5 +67,14 @@ describe('the outreach linter', () => {
     for (const opening of ['Dear Ms. Okafor,', 'Hello Professor Okafor,', 'Dear Mr Okafor,']) {
       expect(codes(good.replace('Dear Dr. Okafor,', opening)), opening).not.toContain('FORMAL_SALUTATION');
     }
+  });
+
+  it('judges what the student reports when the message is not given, and lets a report overrule the reading', () => {
+    expect(codes(null)).toEqual(['MENTION_REFERRER', 'STATE_PURPOSE']);
+    expect(codes(null, { mentionedReferrer: true, statedPurpose: true })).toEqual([]);
+    expect(codes(null, { mentionedReferrer: true, statedPurpose: true, proposedTimes: 1 })).toEqual(['PROPOSE_TIMES']);
+    expect(codes(null, { referrerName: undefined, statedPurpose: true })).toEqual([]);
+    expect(codes(good, { mentionedReferrer: false })).toEqual(['MENTION_REFERRER']);
+    expect(codes(good.replace('Professor Lee suggested I reach out. ', ''), { mentionedReferrer: true })).toEqual([]);
   });
 });
