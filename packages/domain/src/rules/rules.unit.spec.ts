@@ -2,22 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from './rules.ts';
+import { parseRulesTable as parse } from './rulesTable.ts';
 
 const here = import.meta.dirname;
 const copy = readFileSync(resolve(here, 'RULES.md'), 'utf8');
-
-/** The rule rows of RULES.md: `| \`CODE\` | kind | rule | default | source |`. */
-const parse = (markdown: string) =>
-  markdown
-    .split('\n')
-    .filter((line) => /^\| `[A-Z_]+` \|/.test(line))
-    .map((line) => line.split('|').map((cell) => cell.trim()))
-    .filter((cells) => cells.length >= 7)
-    .map((cells) => ({
-      code: (cells[1] as string).replaceAll('`', ''),
-      kind: (cells[2] as string).replace(/^soft \(flag.*\)$/, 'flag'),
-      source: cells[5] === '—' ? null : (cells[5] as string),
-    }));
 
 describe('RULES.md', () => {
   it('has every rule in the registry with its kind and source, and nothing more', () => {
