@@ -5,11 +5,13 @@ import { interviewDecider } from './decider.ts';
 import type { EventData, InterviewEvent, InterviewEventType } from './events.ts';
 import {
   accepted,
+  active,
   at,
   contact,
   context,
   held,
   logged,
+  contextAt as now,
   outreach,
   plan,
   scheduled,
@@ -22,11 +24,6 @@ import type { InterviewState } from './state.ts';
 
 const given = deciderSpec(interviewDecider, context());
 const subject = 'usr_ada';
-const now = (days: number, hours = 0) => context({ now: at(days, hours) });
-const active = (s: InterviewState) => {
-  if (s.status === 'NONE') throw new Error('expected an interview');
-  return s;
-};
 /** An event of Ada's interview, written out in full. */
 const event = <T extends InterviewEventType>(type: T, data: EventData<T>, occurredAt: string) =>
   ({ type, data, occurredAt, subject }) as InterviewEvent;

@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from '../policy/policy.ts';
 import type { InterviewCommand, InterviewContact, InterviewContext } from './commands.ts';
 import { interviewDecider } from './decider.ts';
 import type { InterviewEvent } from './events.ts';
-import type { InterviewState } from './state.ts';
+import type { ActiveInterview, InterviewState } from './state.ts';
 
 // Builders for the interview's tests (not exported by the package).
 
@@ -39,6 +39,15 @@ export const context = (overrides: Partial<InterviewContext> = {}): InterviewCon
   openRequestsToContact: 0,
   ...overrides,
 });
+
+/** The context of a command logged `days` (and `hours`) after T0. */
+export const contextAt = (days: number, hours = 0): InterviewContext => context({ now: at(days, hours) });
+
+/** The state as an interview, failing the test when there is none. */
+export const active = (s: InterviewState): ActiveInterview => {
+  if (s.status === 'NONE') throw new Error('expected an interview');
+  return s;
+};
 
 export type Step = readonly [InterviewCommand, string];
 

@@ -195,59 +195,67 @@ const checkState = (s: InterviewState, versions: number) => {
 const story = fc.record({ policy: policies, intents: fc.array(intent, { minLength: 1, maxLength: 80, size: 'max' }) });
 const schemas = new Map(INTERVIEW_EVENTS.map((d) => [d.type, d.schema]));
 
-describe('the interview decider, on random stories', () => {
-  it('keeps its contract: typed refusals, valid events, evolve total, replay and snapshots faithful, invariants kept', () => {
-    fc.assert(
-      fc.property(story, ({ policy, intents }) => {
-        const newId = counterIds();
-        let now = Date.parse(T0);
-        let state: InterviewState = interviewDecider.initialState;
-        const log: InterviewEvent[] = [];
-        for (const i of intents) {
-          now += i.advanceHours * 3_600_000;
-          const command = commandFor(i, state, now);
-          if (command === null) continue;
-          const kind = kindOf(i, state);
-          if (kind === 'tick') {
-            const due = interviewDeadlines(state)[0];
-            if (due) now = Math.max(now, Date.parse(due.dueAt));
-          }
-          const ctx = context({ now: iso(now), policy, newId });
-          let events: readonly InterviewEvent[];
-          try {
-            events = interviewDecider.decide(command, state, ctx).events;
-          } catch (error) {
-            // refusals are typed, with a code a client can act on, and change nothing
-            expect(isAppError(error) && ['RULE_VIOLATION', 'BAD_USER_INPUT'].includes(error.code), String(error)).toBe(
-              true,
-            );
-            continue;
-          }
-          if (kind === 'misfire') expect(events).toEqual([]);
-          for (const event of events) {
-            expect(schemas.get(event.type)?.safeParse(event.data).success, event.type).toBe(true);
-            expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
-          }
-          state = evolveAll(events, state, log.length + 1);
-          log.push(...events);
-          checkState(state, log.length);
-          if (kind === 'tick' && events.length > 0) {
-            // firing the same deadline again appends nothing
-            expect(interviewDecider.decide(command, state, ctx).events).toEqual([]);
-          }
-        }
-        // the state the decider saw is the state a reload from the store (JSON) gives, with or without a snapshot
-        const stored = JSON.parse(JSON.stringify(log)) as InterviewEvent[];
-        expect(evolveAll(stored)).toEqual(JSON.parse(JSON.stringify(state)));
-        const cut = Math.floor(stored.length / 2);
-        const snapshot = JSON.parse(JSON.stringify(evolveAll(stored.slice(0, cut)))) as InterviewState;
-        expect(evolveAll(stored.slice(cut), snapshot, cut + 1)).toEqual(evolveAll(stored));
-      }),
-      { numRuns: 300 },
-    );
-  });
+/** 300 stories take about two seconds alone, more when the integration tests share the two cores. */
+const slow = { timeout: 60_000 };
 
-  it('voids any entry it accepts to void into the state of a log that never had it', () => {
+describe('the interview decider, on random stories', () => {
+  it(
+    'keeps its contract: typed refusals, valid events, evolve total, replay and snapshots faithful, invariants kept',
+    slow,
+    () => {
+      fc.assert(
+        fc.property(story, ({ policy, intents }) => {
+          const newId = counterIds();
+          let now = Date.parse(T0);
+          let state: InterviewState = interviewDecider.initialState;
+          const log: InterviewEvent[] = [];
+          for (const i of intents) {
+            now += i.advanceHours * 3_600_000;
+            const command = commandFor(i, state, now);
+            if (command === null) continue;
+            const kind = kindOf(i, state);
+            if (kind === 'tick') {
+              const due = interviewDeadlines(state)[0];
+              if (due) now = Math.max(now, Date.parse(due.dueAt));
+            }
+            const ctx = context({ now: iso(now), policy, newId });
+            let events: readonly InterviewEvent[];
+            try {
+              events = interviewDecider.decide(command, state, ctx).events;
+            } catch (error) {
+              // refusals are typed, with a code a client can act on, and change nothing
+              expect(
+                isAppError(error) && ['RULE_VIOLATION', 'BAD_USER_INPUT'].includes(error.code),
+                String(error),
+              ).toBe(true);
+              continue;
+            }
+            if (kind === 'misfire') expect(events).toEqual([]);
+            for (const event of events) {
+              expect(schemas.get(event.type)?.safeParse(event.data).success, event.type).toBe(true);
+              expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
+            }
+            state = evolveAll(events, state, log.length + 1);
+            log.push(...events);
+            checkState(state, log.length);
+            if (kind === 'tick' && events.length > 0) {
+              // firing the same deadline again appends nothing
+              expect(interviewDecider.decide(command, state, ctx).events).toEqual([]);
+            }
+          }
+          // the state the decider saw is the state a reload from the store (JSON) gives, with or without a snapshot
+          const stored = JSON.parse(JSON.stringify(log)) as InterviewEvent[];
+          expect(evolveAll(stored)).toEqual(JSON.parse(JSON.stringify(state)));
+          const cut = Math.floor(stored.length / 2);
+          const snapshot = JSON.parse(JSON.stringify(evolveAll(stored.slice(0, cut)))) as InterviewState;
+          expect(evolveAll(stored.slice(cut), snapshot, cut + 1)).toEqual(evolveAll(stored));
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
+
+  it('voids any entry it accepts to void into the state of a log that never had it', slow, () => {
     fc.assert(
       fc.property(story, fc.nat(), ({ policy, intents }, which) => {
         const newId = counterIds();

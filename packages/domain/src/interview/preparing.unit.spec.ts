@@ -5,9 +5,11 @@ import { interviewDecider } from './decider.ts';
 import type { InterviewEvent, QuestionTopic } from './events.ts';
 import {
   accepted,
+  active,
   at,
   context,
   logged,
+  contextAt as now,
   outreach,
   plan,
   type Step,
@@ -17,15 +19,9 @@ import {
   upToScheduled,
 } from './fixtures.ts';
 import type { QuestionFlag } from './questionLint.ts';
-import type { InterviewState } from './state.ts';
 
 const given = deciderSpec(interviewDecider, context());
 const subject = 'usr_ada';
-const now = (days: number, hours = 0) => context({ now: at(days, hours) });
-const active = (s: InterviewState) => {
-  if (s.status === 'NONE') throw new Error('expected an interview');
-  return s;
-};
 
 const ask = (text: string, topic: QuestionTopic = 'OTHER'): Step => step({ type: 'AddQuestion', text, topic }, at(0));
 const research = step({ type: 'AddResearchNote', text: 'Read her talk on HAZOP studies' }, at(0));
