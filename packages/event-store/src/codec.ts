@@ -130,6 +130,8 @@ export const decodeEvent = (
       atPointer(data, pointer, (value) => JSON.parse(open(key, value as string, aadOf(pointer))));
     }
   data = catalog.forRead(type, schemaVersion, data, [...erased, ...lazy]);
+  // A schema may freeze what it parses (zod's `.readonly()`): the sealed fields' containers are copied first.
+  if (lazy.length > 0) data = copyAlong(data, lazy);
   for (const pointer of lazy) unsealOnRead(data, pointer, key as Buffer, aadOf(pointer));
   return {
     type,

@@ -1,4 +1,4 @@
-import { defineEvent, ERASED, isAppError, PLATFORM } from '@app/core';
+import { defineEvent, ERASED, isAppError, PLATFORM, personal } from '@app/core';
 import { manualClock, testDb } from '@app/testing';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -321,6 +321,23 @@ describe('personal data', () => {
       text: 'Ada Lovelace, ada@example.edu',
       tags: ['career'],
     });
+  });
+
+  it('opens personal fields inside lists a schema freezes when it parses them', async () => {
+    const Goals = defineEvent('GoalsSet', {
+      schema: z.strictObject({ goals: z.array(personal(z.string())).readonly() }),
+    });
+    const { store } = makeStore(testDb(), { catalog: new EventCatalog([Goals]) });
+    const stream = counterStream();
+    const goals = {
+      type: 'GoalsSet',
+      data: { goals: ['learn the field', 'meet Ada'] },
+      occurredAt: at,
+      subject: 'usr_1',
+    };
+    await store.append((await store.load(stream)).position, [goals], meta);
+    const [event] = (await store.load(stream)).events;
+    expect(event?.data).toEqual({ goals: ['learn the field', 'meet Ada'] });
   });
 
   it('reads as a marker, never an error, once the subject is erased; and cannot be written again', async () => {

@@ -214,6 +214,12 @@ export class EventStore {
     }
   }
 
+  /** Events from raw items of one scope (a table stream's records): decoded exactly as a load decodes them. */
+  async decodeItems(scope: Scope, items: readonly Item[]): Promise<RecordedEvent[]> {
+    const keys = await this.keysFor(scope, items);
+    return items.map((item) => decodeEvent(this.catalog, item, streamOf(item.pk?.S as string), keys));
+  }
+
   /** Crypto-shredding: the subject's personal fields become unreadable in every event and snapshot. */
   eraseSubject(scope: Scope, subject: string): Promise<void> {
     return this.keys.erase(scope, subject);

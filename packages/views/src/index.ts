@@ -1,0 +1,5 @@
+export * from './changes.ts';
+export * from './keys.ts';
+export * from './projections/index.ts';
+export * from './projector.ts';
+export * from './viewTable.ts';

@@ -1,0 +1,67 @@
+import type { ViewKey } from './changes.ts';
+
+// Where each view lives in the `views` table. The tenant leads every key (IAM LeadingKeys);
+// the generation follows it, so a rebuild writes a fresh copy beside the one still serving.
+
+/** A tenant's views of one generation. */
+export interface ViewScope {
+  readonly tenantId: string;
+  readonly generation: number;
+}
+
+const base = (s: ViewScope) => `${s.tenantId}#g${s.generation}`;
+
+export const VIEW_NAMES = [
+  'StudentInterviews',
+  'StudentProgress',
+  'CohortMembers',
+  'CohortDaily',
+  'TenantSummary',
+  'Deadlines',
+  'ReferralGraph',
+] as const;
+export type ViewName = (typeof VIEW_NAMES)[number];
+
+export const viewKeys = {
+  /** Which generation serves reads, and which is being built (not generation-scoped). */
+  generations: (tenantId: string): ViewKey => ({ pk: `${tenantId}#Views`, sk: 'generations' }),
+  /** The projector's checkpoint for one source stream: the last version applied. */
+  checkpoint: (s: ViewScope, streamPk: string): ViewKey => ({
+    pk: `${base(s)}#Checkpoint#${streamPk.slice(streamPk.indexOf('#') + 1)}`,
+    sk: 'v',
+  }),
+  tenantSummary: (s: ViewScope): ViewKey => ({ pk: `${base(s)}#TenantSummary`, sk: 'summary' }),
+  studentInterviews: (s: ViewScope, studentId: string) => `${base(s)}#StudentInterviews#${studentId}`,
+  studentInterview: (s: ViewScope, studentId: string, interviewId: string): ViewKey => ({
+    pk: viewKeys.studentInterviews(s, studentId),
+    sk: interviewId,
+  }),
+  studentProgress: (s: ViewScope, studentId: string): ViewKey => ({
+    pk: `${base(s)}#StudentProgress#${studentId}`,
+    sk: 'progress',
+  }),
+  cohortMembers: (s: ViewScope, cohortId: string) => `${base(s)}#CohortMembers#${cohortId}`,
+  cohortMember: (s: ViewScope, cohortId: string, role: 'COACH' | 'STUDENT', memberId: string): ViewKey => ({
+    pk: viewKeys.cohortMembers(s, cohortId),
+    sk: `${role}#${memberId}`,
+  }),
+  /** The gsi1 partition listing a member's cohorts. */
+  memberCohorts: (s: ViewScope, memberId: string) => `${base(s)}#MemberCohorts#${memberId}`,
+  cohortSummary: (s: ViewScope, cohortId: string): ViewKey => ({
+    pk: viewKeys.cohortMembers(s, cohortId),
+    sk: '#summary',
+  }),
+  cohortDaily: (s: ViewScope, cohortId: string) => `${base(s)}#CohortDaily#${cohortId}`,
+  cohortDay: (s: ViewScope, cohortId: string, day: string): ViewKey => ({
+    pk: viewKeys.cohortDaily(s, cohortId),
+    sk: `day#${day}`,
+  }),
+  /** Days on which the cohort's enrolment changed: sparse, so "enrolled at the end of a day" reads few items. */
+  cohortEnrolment: (s: ViewScope, cohortId: string, day: string): ViewKey => ({
+    pk: viewKeys.cohortDaily(s, cohortId),
+    sk: `enrol#${day}`,
+  }),
+  studentDeadlines: (s: ViewScope, studentId: string) => `${base(s)}#Deadlines#student#${studentId}`,
+  cohortDeadlines: (s: ViewScope, cohortId: string) => `${base(s)}#Deadlines#cohort#${cohortId}`,
+  referrals: (s: ViewScope, studentId: string) => `${base(s)}#ReferralGraph#${studentId}`,
+};

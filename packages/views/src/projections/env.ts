@@ -1,0 +1,42 @@
+import type { RecordedEvent } from '@app/event-store';
+import { DateTime } from 'luxon';
+import type { ViewKey } from '../changes.ts';
+import { ContributionBuilder } from '../changes.ts';
+import { type ViewScope, viewKeys } from '../keys.ts';
+
+/** What a projection knows besides the events: where its views live and the tenant's clock. */
+export interface ProjectionEnv {
+  readonly scope: ViewScope;
+  /** The tenant's IANA zone: day buckets are local days. */
+  readonly timeZone: string;
+}
+
+/** The tenant-local date of an instant, `yyyy-mm-dd`. */
+export const localDay = (iso: string, timeZone: string): string =>
+  DateTime.fromISO(iso, { zone: timeZone }).toISODate() as string;
+
+/** The cohorts an event was stamped with when it was recorded (DESIGN.md §4). */
+export const cohortsOf = (event: RecordedEvent): readonly string[] => event.meta.cohorts ?? [];
+
+/** A contribution builder that also counts into the cohort-day buckets of an event. */
+export class Contributions extends ContributionBuilder {
+  constructor(private readonly env: ProjectionEnv) {
+    super();
+  }
+
+  /** Adds `n` to `name` in the bucket of the day `event` occurred, for each cohort it was stamped with. */
+  inBuckets(event: RecordedEvent, name: string, n = 1): this {
+    const day = localDay(event.occurredAt, this.env.timeZone);
+    for (const cohort of cohortsOf(event)) this.count(viewKeys.cohortDay(this.env.scope, cohort, day), name, n);
+    return this;
+  }
+
+  /** `n` added to a counter of the tenant summary. */
+  tenant(name: string, n = 1): this {
+    return this.count(viewKeys.tenantSummary(this.env.scope), name, n);
+  }
+
+  progress(studentId: string): ViewKey {
+    return viewKeys.studentProgress(this.env.scope, studentId);
+  }
+}
