@@ -72,6 +72,17 @@ export interface DataKeys {
   erase(scope: Scope, subject: string): Promise<void>;
 }
 
+/**
+ * The keys of a process that never needs personal data (the projector): every sealed field
+ * reads as erased and nothing can be sealed, so such a process needs no access to the master key.
+ */
+export const withoutPersonalData: DataKeys = {
+  forWriting: () => Promise.reject(new Error('this process reads no personal data and writes none')),
+  cachedForWriting: () => undefined,
+  forReading: () => Promise.resolve(undefined),
+  erase: () => Promise.reject(new Error('this process reads no personal data and erases none')),
+};
+
 export interface DataKeysOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;

@@ -1,3 +1,4 @@
+export * from './analytics.ts';
 export * from './changes.ts';
 export * from './keys.ts';
 export * from './projections/index.ts';

@@ -1,0 +1,279 @@
+import { InvalidInputError } from '@app/domain';
+import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DateTime } from 'luxon';
+import { type ViewScope, viewKeys } from './keys.ts';
+import { FUNNEL_STAGES, type FunnelStage, type PendingItem } from './projections/interview.ts';
+import type { Row, ViewTable } from './viewTable.ts';
+
+// Cohort analytics read from CohortDaily buckets (DESIGN.md §6): the cost grows with the days
+// in the range, never with the events in it. Definitions and the choices made are in
+// docs/metrics.md.
+
+const MAX_RANGE_DAYS = 366;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const RISK_IDLE_DAYS = 14;
+const RISK_UNANSWERED_MESSAGES = 5;
+
+export type Granularity = 'DAY' | 'WEEK';
+export interface AnalyticsBucket {
+  readonly start: string;
+  readonly outreachSent: number;
+  readonly meetingsHeld: number;
+  readonly thankYousSent: number;
+  readonly referralsReceived: number;
+}
+export interface AtRiskStudent {
+  readonly studentId: string;
+  readonly reasons: readonly string[];
+}
+
+export interface CohortAnalytics {
+  readonly from: string;
+  readonly to: string;
+  readonly studentsEnrolled: number;
+  readonly activeStudents: number;
+  readonly contactsAdded: number;
+  readonly outreachSent: number;
+  readonly followUpsSent: number;
+  readonly repliesReceived: number;
+  readonly replyRate: number | null;
+  readonly meetingsScheduled: number;
+  readonly meetingsHeld: number;
+  readonly meetingLengthComplianceRate: number | null;
+  readonly averageQuestionsPrepared: number | null;
+  readonly thankYousSent: number;
+  readonly thankYouOnTimeRate: number | null;
+  readonly medianHoursToThankYou: number | null;
+  readonly referralsReceived: number;
+  readonly commitmentsMade: number;
+  readonly commitmentsFulfilled: number;
+  readonly commitmentsFulfilledRate: number | null;
+  readonly outreachAbandoned: number;
+  readonly funnel: readonly { readonly stage: FunnelStage; readonly count: number }[];
+  readonly series: (granularity: Granularity) => readonly AnalyticsBucket[];
+  readonly atRiskStudents: readonly AtRiskStudent[];
+}
+
+/** A rate, or null when there is nothing to divide (DESIGN.md §6). */
+const rate = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
+
+/** The exact median of a histogram of tenths (mean of the middle two when the count is even). */
+export const medianOfTenths = (histogram: ReadonlyMap<number, number>): number | null => {
+  const total = [...histogram.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const sorted = [...histogram.entries()].sort(([a], [b]) => a - b);
+  const nth = (k: number) => {
+    let seen = 0;
+    for (const [value, n] of sorted) {
+      seen += n;
+      if (seen > k) return value;
+    }
+    return sorted[sorted.length - 1]?.[0] ?? 0;
+  };
+  const middle = total % 2 === 1 ? nth((total - 1) / 2) : (nth(total / 2 - 1) + nth(total / 2)) / 2;
+  return middle / 10;
+};
+
+/** Checks a range of local dates: both real dates, in order, at most 366 days. */
+export const checkRange = (from: string, to: string): { days: number } => {
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (!DAY.test(value) || !DateTime.fromISO(value, { zone: 'UTC' }).isValid) {
+      throw new InvalidInputError(field, `"${value}" is not a date (yyyy-mm-dd)`);
+    }
+  }
+  const days = DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days + 1;
+  if (days < 1) throw new InvalidInputError('to', `must not be before from (${from})`);
+  if (days > MAX_RANGE_DAYS) throw new InvalidInputError('to', `the range is ${days} days; at most ${MAX_RANGE_DAYS}`);
+  return { days };
+};
+
+const num = (row: Row, name: string): number => (typeof row[name] === 'number' ? (row[name] as number) : 0);
+
+/** Sums the counters of buckets; collects active students and the thank-you histogram. */
+const totals = (buckets: readonly Row[]) => {
+  const sum = new Map<string, number>();
+  const active = new Set<string>();
+  const hours = new Map<number, number>();
+  for (const b of buckets) {
+    for (const [name, value] of Object.entries(b)) {
+      if (typeof value !== 'number') continue;
+      if (name.startsWith('a_')) {
+        if (value > 0) active.add(name.slice(2));
+      } else if (name.startsWith('h_')) {
+        const tenths = Number(name.slice(2));
+        hours.set(tenths, (hours.get(tenths) ?? 0) + value);
+      } else sum.set(name, (sum.get(name) ?? 0) + value);
+    }
+  }
+  return { get: (name: string) => sum.get(name) ?? 0, active, hours };
+};
+
+/** A student's progress as the contract shows it, with overdue items judged at `now`. */
+export interface StudentProgress {
+  readonly contacts: number;
+  readonly outreachSent: number;
+  readonly repliesReceived: number;
+  readonly meetingsHeld: number;
+  readonly thankYousSent: number;
+  readonly thankYousOnTime: number;
+  readonly referralsReceived: number;
+  readonly openCommitments: number;
+  readonly overdueItems: number;
+  readonly lastActivityAt: string | null;
+  readonly messagesSent: number;
+  /** What is owed and past due now, by kind. */
+  readonly overdue: readonly PendingItem[];
+}
+
+export const progressOf = (row: Row | undefined, now: string): StudentProgress => {
+  const r = row ?? {};
+  let lastActivityAt: string | null = null;
+  const pending: PendingItem[] = [];
+  for (const [name, value] of Object.entries(r)) {
+    if (name.startsWith('la_') && typeof value === 'string' && (lastActivityAt === null || value > lastActivityAt)) {
+      lastActivityAt = value;
+    }
+    if (name.startsWith('pd_') && Array.isArray(value)) pending.push(...(value as PendingItem[]));
+  }
+  const overdue = pending.filter((p) => Date.parse(p.dueAt) <= Date.parse(now));
+  return {
+    contacts: num(r, 'contacts'),
+    outreachSent: num(r, 'outreachSent'),
+    repliesReceived: num(r, 'repliesReceived'),
+    meetingsHeld: num(r, 'meetingsHeld'),
+    thankYousSent: num(r, 'thankYousSent'),
+    thankYousOnTime: num(r, 'thankYousOnTime'),
+    referralsReceived: num(r, 'referralsReceived'),
+    openCommitments: num(r, 'openCommitments'),
+    messagesSent: num(r, 'messagesSent'),
+    overdueItems: overdue.length,
+    lastActivityAt,
+    overdue,
+  };
+};
+
+/** The reasons a student is at risk now (DESIGN.md §6), in a fixed order. */
+export const riskReasons = (p: StudentProgress, now: string): string[] => {
+  const reasons: string[] = [];
+  const idleSince = Date.parse(now) - RISK_IDLE_DAYS * 86_400_000;
+  if (p.lastActivityAt === null || Date.parse(p.lastActivityAt) < idleSince) reasons.push('NO_ACTIVITY_14D');
+  if (p.overdue.some((o) => o.kind === 'THANK_YOU_OVERDUE')) reasons.push('THANK_YOU_OVERDUE');
+  if (p.overdue.some((o) => o.kind === 'FOLLOW_UP_DUE')) reasons.push('FOLLOW_UP_DUE');
+  if (p.messagesSent >= RISK_UNANSWERED_MESSAGES && p.repliesReceived === 0) reasons.push('NO_REPLY_AFTER_5');
+  return reasons;
+};
+
+const weekStart = (day: string) => DateTime.fromISO(day, { zone: 'UTC' }).startOf('week').toISODate() as string;
+
+/** Reads views as coaches and students see them. */
+export class ViewReader {
+  constructor(private readonly views: ViewTable) {}
+
+  async scope(tenantId: string): Promise<ViewScope> {
+    const row = await this.views.get(viewKeys.generations(tenantId));
+    return { tenantId, generation: typeof row?.serving === 'number' ? row.serving : 1 };
+  }
+
+  async studentProgress(scope: ViewScope, studentId: string, now: string): Promise<StudentProgress> {
+    return progressOf(await this.views.get(viewKeys.studentProgress(scope, studentId)), now);
+  }
+
+  /** Many students' progress, 100 keys a request. */
+  async progressOfMany(scope: ViewScope, studentIds: readonly string[], now: string) {
+    const rows = new Map<string, Row>();
+    for (let i = 0; i < studentIds.length; i += 100) {
+      let keys = studentIds.slice(i, i + 100).map((id) => {
+        const k = viewKeys.studentProgress(scope, id);
+        return { pk: { S: k.pk }, sk: { S: k.sk } };
+      });
+      while (keys.length > 0) {
+        const out = await this.views.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.views.table]: { Keys: keys } } }),
+        );
+        for (const item of out.Responses?.[this.views.table] ?? []) {
+          const row = unmarshall(item);
+          rows.set(String(row.pk).slice(String(row.pk).lastIndexOf('#') + 1), row);
+        }
+        keys = (out.UnprocessedKeys?.[this.views.table]?.Keys as typeof keys | undefined) ?? [];
+      }
+    }
+    return new Map(studentIds.map((id) => [id, progressOf(rows.get(id), now)]));
+  }
+
+  async enrolledStudents(scope: ViewScope, cohortId: string): Promise<string[]> {
+    const rows = await this.views.query(viewKeys.cohortMembers(scope, cohortId), { from: 'STUDENT#', to: 'STUDENT#~' });
+    return rows.map((r) => String(r.memberId));
+  }
+
+  /** `CohortAnalytics` for local dates `from`..`to` (inclusive), at-risk judged at `now`. */
+  async cohortAnalytics(
+    scope: ViewScope,
+    cohortId: string,
+    range: { from: string; to: string; now: string },
+  ): Promise<CohortAnalytics> {
+    const { from, to, now } = range;
+    checkRange(from, to);
+    const pk = viewKeys.cohortDaily(scope, cohortId);
+    const [buckets, enrolment, students] = await Promise.all([
+      this.views.query(pk, { from: `day#${from}`, to: `day#${to}` }),
+      this.views.query(pk, { from: 'enrol#', to: `enrol#${to}`, projection: ['enrolled'] }),
+      this.enrolledStudents(scope, cohortId),
+    ]);
+    const t = totals(buckets);
+    const progress = await this.progressOfMany(scope, students, now);
+    const atRiskStudents = students.flatMap((studentId) => {
+      const reasons = riskReasons(progress.get(studentId) as StudentProgress, now);
+      return reasons.length > 0 ? [{ studentId, reasons }] : [];
+    });
+    const byDay = new Map(buckets.map((b) => [String(b.sk).slice('day#'.length), b]));
+    const series = (granularity: Granularity): AnalyticsBucket[] => {
+      const out = new Map<
+        string,
+        { outreachSent: number; meetingsHeld: number; thankYousSent: number; referralsReceived: number }
+      >();
+      for (let d = DateTime.fromISO(from, { zone: 'UTC' }); (d.toISODate() as string) <= to; d = d.plus({ days: 1 })) {
+        const day = d.toISODate() as string;
+        const start = granularity === 'DAY' ? day : weekStart(day);
+        const b = out.get(start) ?? { outreachSent: 0, meetingsHeld: 0, thankYousSent: 0, referralsReceived: 0 };
+        const row = byDay.get(day) ?? {};
+        b.outreachSent += num(row, 'n_outreachSent');
+        b.meetingsHeld += num(row, 'n_meetingsHeld');
+        b.thankYousSent += num(row, 'n_thankYousSent');
+        b.referralsReceived += num(row, 'n_referralsReceived');
+        out.set(start, b);
+      }
+      return [...out.entries()].map(([start, b]) => ({ start, ...b }));
+    };
+    const meetingsHeld = t.get('n_meetingsHeld');
+    return {
+      from,
+      to,
+      studentsEnrolled: enrolment.reduce((n, r) => n + num(r, 'enrolled'), 0),
+      activeStudents: t.active.size,
+      contactsAdded: t.get('n_contactsAdded'),
+      outreachSent: t.get('n_outreachSent'),
+      followUpsSent: t.get('n_followUpsSent'),
+      repliesReceived: t.get('n_repliesReceived'),
+      replyRate: rate(t.get('o_replied'), t.get('o_interviews')),
+      meetingsScheduled: t.get('n_meetingsScheduled'),
+      meetingsHeld,
+      meetingLengthComplianceRate: rate(t.get('m_lengthOk'), meetingsHeld),
+      averageQuestionsPrepared: rate(t.get('m_questions'), meetingsHeld),
+      thankYousSent: t.get('n_thankYousSent'),
+      thankYouOnTimeRate: rate(t.get('t_onTime'), t.get('t_count')),
+      medianHoursToThankYou: medianOfTenths(t.hours),
+      referralsReceived: t.get('n_referralsReceived'),
+      commitmentsMade: t.get('n_commitmentsMade'),
+      commitmentsFulfilled: t.get('n_commitmentsFulfilled'),
+      commitmentsFulfilledRate: rate(t.get('c_fulfilled'), t.get('n_commitmentsMade')),
+      outreachAbandoned: t.get('n_outreachAbandoned'),
+      funnel: FUNNEL_STAGES.map((stage) => ({ stage, count: t.get(`f_${stage}`) })),
+      series,
+      atRiskStudents,
+    };
+  }
+}
