@@ -1,10 +1,8 @@
 import { InvalidInputError } from '@app/domain';
-import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DateTime } from 'luxon';
 import { type ViewScope, viewKeys } from './keys.ts';
 import { FUNNEL_STAGES, type FunnelStage, type PendingItem } from './projections/interview.ts';
-import type { Row, ViewTable } from './viewTable.ts';
+import type { Row, ViewSource } from './viewTable.ts';
 
 // Cohort analytics read from CohortDaily buckets (DESIGN.md §6): the cost grows with the days
 // in the range, never with the events in it. Definitions and the choices made are in
@@ -171,7 +169,7 @@ const weekStart = (day: string) => DateTime.fromISO(day, { zone: 'UTC' }).startO
 
 /** Reads views as coaches and students see them. */
 export class ViewReader {
-  constructor(private readonly views: ViewTable) {}
+  constructor(private readonly views: ViewSource) {}
 
   async scope(tenantId: string): Promise<ViewScope> {
     const row = await this.views.get(viewKeys.generations(tenantId));
@@ -182,26 +180,10 @@ export class ViewReader {
     return progressOf(await this.views.get(viewKeys.studentProgress(scope, studentId)), now);
   }
 
-  /** Many students' progress, 100 keys a request. */
+  /** Many students' progress. */
   async progressOfMany(scope: ViewScope, studentIds: readonly string[], now: string) {
-    const rows = new Map<string, Row>();
-    for (let i = 0; i < studentIds.length; i += 100) {
-      let keys = studentIds.slice(i, i + 100).map((id) => {
-        const k = viewKeys.studentProgress(scope, id);
-        return { pk: { S: k.pk }, sk: { S: k.sk } };
-      });
-      while (keys.length > 0) {
-        const out = await this.views.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.views.table]: { Keys: keys } } }),
-        );
-        for (const item of out.Responses?.[this.views.table] ?? []) {
-          const row = unmarshall(item);
-          rows.set(String(row.pk).slice(String(row.pk).lastIndexOf('#') + 1), row);
-        }
-        keys = (out.UnprocessedKeys?.[this.views.table]?.Keys as typeof keys | undefined) ?? [];
-      }
-    }
-    return new Map(studentIds.map((id) => [id, progressOf(rows.get(id), now)]));
+    const rows = await this.views.getMany(studentIds.map((id) => viewKeys.studentProgress(scope, id)));
+    return new Map(studentIds.map((id, i) => [id, progressOf(rows[i], now)]));
   }
 
   async enrolledStudents(scope: ViewScope, cohortId: string): Promise<string[]> {

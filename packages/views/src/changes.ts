@@ -59,7 +59,8 @@ const mergeUpdates = (a: Update, b: Update): Update => {
 const merge = (earlier: Change, later: Change): Change => {
   if (later.op !== 'update') return later;
   if (earlier.op === 'put') return put(earlier.key, applyUpdate(earlier.item, later));
-  if (earlier.op === 'delete') return later;
+  // after a delete, an update starts from nothing
+  if (earlier.op === 'delete') return put(later.key, applyUpdate({}, later));
   return mergeUpdates(earlier, later);
 };
 

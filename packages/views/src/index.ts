@@ -3,4 +3,8 @@ export * from './changes.ts';
 export * from './keys.ts';
 export * from './projections/index.ts';
 export * from './projector.ts';
+export * from './rebuild.ts';
+export * from './replay.ts';
+export * from './sinks.ts';
+export * from './timeTravel.ts';
 export * from './viewTable.ts';

@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -66,8 +67,23 @@ export const transactItem = (
 export const attributeCount = (change: Change): number =>
   change.op === 'update' ? Object.keys(change.set).length + change.remove.length + Object.keys(change.add).length : 0;
 
+export interface QueryRange {
+  readonly from?: string;
+  readonly to?: string;
+  readonly index?: 'gsi1';
+  readonly consistent?: boolean;
+  readonly projection?: readonly string[];
+}
+
+/** What reading views needs: the table, or views replayed in memory (time travel). */
+export interface ViewSource {
+  get(key: ViewKey): Promise<Row | undefined>;
+  getMany(keys: readonly ViewKey[]): Promise<(Row | undefined)[]>;
+  query(pk: string, range?: QueryRange): Promise<Row[]>;
+}
+
 /** Reads of the views table. */
-export class ViewTable {
+export class ViewTable implements ViewSource {
   constructor(
     readonly client: DynamoDBClient,
     readonly table: string,
@@ -81,10 +97,27 @@ export class ViewTable {
   }
 
   /** Every item of a partition (optionally a sort-key range), following pages. */
-  async query(
-    pk: string,
-    range: { from?: string; to?: string; index?: 'gsi1'; consistent?: boolean; projection?: string[] } = {},
-  ): Promise<Row[]> {
+  /** Many items by key, 100 a request, in the order asked (undefined where there is none). */
+  async getMany(keys: readonly ViewKey[]): Promise<(Row | undefined)[]> {
+    const found = new Map<string, Row>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, AttributeValue>[] = keys.slice(i, i + 100).map(keyOf);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
+        const out = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) {
+          const row = unmarshall(item);
+          found.set(`${row.pk}\n${row.sk}`, row);
+        }
+        pending = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return keys.map((key) => found.get(`${key.pk}\n${key.sk}`));
+  }
+
+  async query(pk: string, range: QueryRange = {}): Promise<Row[]> {
     const pkName = range.index ? 'gsi1pk' : 'pk';
     const skName = range.index ? 'gsi1sk' : 'sk';
     const values: Record<string, AttributeValue> = { ':pk': { S: pk } };

@@ -19,10 +19,11 @@ export const tenantContribution = (events: readonly RecordedEvent<TenantEvent>[]
           .own(summary, 'slug', e.data.slug)
           .own(summary, 'status', 'ACTIVE')
           .own(summary, 'timeZone', e.data.policy.timeZone)
+          .own(summary, 'policyVersion', e.data.policy.version)
           .own(summary, 'provisionedAt', e.occurredAt);
         break;
       case 'TenantPolicyChanged':
-        c.own(summary, 'timeZone', e.data.policy.timeZone).own(summary, 'policyVersion', e.version);
+        c.own(summary, 'timeZone', e.data.policy.timeZone).own(summary, 'policyVersion', e.data.policy.version);
         break;
       case 'TenantSuspended':
         c.own(summary, 'status', 'SUSPENDED');
@@ -67,8 +68,10 @@ export const contactContribution = (
   const c = new Contributions(env);
   const progress = c.progress(student);
   c.inBuckets(added, 'n_contactsAdded').count(progress, 'contacts').tenant('contacts');
-  for (const e of events) c.inBuckets(e, `a_${student}`);
-  c.own(progress, `la_${contactId}`, events[events.length - 1]?.occurredAt ?? added.occurredAt);
+  // the student's own doing: a booster mark follows from a reply, it is not an action of theirs
+  const own = events.filter((e) => e.type !== 'ContactMarkedBooster');
+  for (const e of own) c.inBuckets(e, `a_${student}`);
+  c.own(progress, `la_${contactId}`, own[own.length - 1]?.occurredAt ?? added.occurredAt);
 
   const graph = viewKeys.referrals(env.scope, student);
   c.item(

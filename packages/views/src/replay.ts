@@ -1,0 +1,144 @@
+import type { TenantId } from '@app/core';
+import type { TenantEvent } from '@app/domain';
+import { type EventStore, type RecordedEvent, type StreamRef, streamKey, streamRef } from '@app/event-store';
+import { type Change, coalesce, keyId, type ViewAttributes, type ViewKey, type ViewValue } from './changes.ts';
+import { type ViewScope, viewKeys } from './keys.ts';
+import { type ProjectionEnv, STREAM_PROJECTIONS } from './projections/index.ts';
+
+// Replaying a tenant's log into views, in bulk: what a rebuild writes into a fresh generation
+// and what time travel computes in memory. Each stream is projected once, whole, up to a mark;
+// items a stream owns go to the sink as they come (so memory stays flat), while shared items
+// (counters, day buckets, progress) are summed in memory — they grow with students and days,
+// never with events.
+
+/** Where replayed views go. */
+export interface ViewSink {
+  /** An item owned by one stream (or a checkpoint): written as is. */
+  put(key: ViewKey, item: ViewAttributes): Promise<void>;
+  /** The shared items, once every stream is in. */
+  finish(shared: Iterable<{ key: ViewKey; item: ViewAttributes }>): Promise<void>;
+}
+
+export interface ReplayOptions {
+  readonly store: EventStore;
+  readonly tenantId: TenantId;
+  /** The generation written (its keys and checkpoints). */
+  readonly scope: ViewScope;
+  /** Events recorded after this instant are left out (the high-water mark, or `asOf`). */
+  readonly upTo: string;
+  readonly sink: ViewSink;
+  /** Told after each stream, with the events replayed so far. */
+  readonly onProgress?: (events: number) => void;
+  /** Waits as the rate limit asks, given the events about to be replayed. */
+  readonly throttle?: (events: number) => Promise<void>;
+  /** Streams replayed at once. */
+  readonly concurrency?: number;
+}
+
+export interface ReplayResult {
+  readonly events: number;
+  readonly streams: number;
+}
+
+/** The tenant's zone when `recordedAt` was recorded: the same rule the live projector follows. */
+export const zoneAt = (tenantEvents: readonly RecordedEvent[], recordedAt: string): string => {
+  let zone = 'UTC';
+  for (const e of tenantEvents as readonly RecordedEvent<TenantEvent>[]) {
+    if (e.meta.recordedAt > recordedAt) break;
+    if (e.type === 'TenantProvisioned' || e.type === 'TenantPolicyChanged') zone = e.data.policy.timeZone;
+  }
+  return zone;
+};
+
+/** Shared items summed in memory: counters added, owned attributes set. */
+class SharedItems {
+  private readonly items = new Map<string, { key: ViewKey; item: Record<string, ViewValue> }>();
+
+  apply(change: Change & { op: 'update' }): void {
+    const id = keyId(change.key);
+    const entry = this.items.get(id) ?? { key: change.key, item: {} };
+    for (const name of change.remove) delete entry.item[name];
+    Object.assign(entry.item, change.set);
+    for (const [name, n] of Object.entries(change.add)) {
+      const before = entry.item[name];
+      entry.item[name] = (typeof before === 'number' ? before : 0) + n;
+    }
+    this.items.set(id, entry);
+  }
+
+  *all(): Iterable<{ key: ViewKey; item: ViewAttributes }> {
+    for (const { key, item } of this.items.values()) {
+      yield { key, item: Object.fromEntries(Object.entries(item).filter(([, v]) => v !== 0)) };
+    }
+  }
+}
+
+/** The streams of the tenant's log recorded up to `upTo`, each once, in the order they began. */
+async function* streamsOf(store: EventStore, tenantId: TenantId, from: string, upTo: string) {
+  const seen = new Set<string>();
+  for await (const event of store.readTenantLog(tenantId, { from, to: upTo })) {
+    const pk = streamKey(event.stream);
+    if (seen.has(pk)) continue;
+    seen.add(pk);
+    yield event.stream;
+  }
+}
+
+/** Replays the tenant's log up to `upTo` into `sink`. */
+export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult> => {
+  const { store, tenantId, scope, upTo, sink } = options;
+  const tenantEvents = (await store.readStream(streamRef(tenantId, 'Tenant', tenantId))).filter(
+    (e) => e.meta.recordedAt <= upTo,
+  );
+  const began = tenantEvents[0]?.meta.recordedAt;
+  const shared = new SharedItems();
+  let events = 0;
+  let streams = 0;
+  if (!began) {
+    await sink.finish(shared.all());
+    return { events, streams };
+  }
+
+  const project = async (stream: StreamRef) => {
+    const projection = STREAM_PROJECTIONS[stream.type as string];
+    if (!projection) return;
+    const recorded = (await store.readStream(stream)).filter((e) => e.meta.recordedAt <= upTo);
+    const first = recorded[0];
+    const last = recorded[recorded.length - 1];
+    if (!first || !last) return;
+    await options.throttle?.(recorded.length);
+    const timeZone = zoneAt(tenantEvents, first.meta.recordedAt);
+    const env: ProjectionEnv = { scope, timeZone };
+    const changes: Change[] = [];
+    if (projection.kind === 'whole') {
+      const c = projection.contribution(recorded, env);
+      for (const { key, item } of c.items.values()) changes.push({ op: 'put', key, item });
+      for (const { key, attributes } of c.owned.values())
+        changes.push({ op: 'update', key, add: {}, set: attributes, remove: [] });
+      for (const { key, counts } of c.counters.values())
+        changes.push({ op: 'update', key, add: counts, set: {}, remove: [] });
+    } else {
+      changes.push(...recorded.flatMap((e) => projection.changes(e, env)));
+    }
+    // A fresh generation holds nothing yet: a delete only cancels the stream's own earlier put.
+    for (const change of coalesce(changes)) {
+      if (change.op === 'put') await sink.put(change.key, change.item);
+      else if (change.op === 'update') shared.apply(change);
+    }
+    await sink.put(viewKeys.checkpoint(scope, streamKey(stream)), { v: last.version, tz: timeZone });
+    events += recorded.length;
+    streams++;
+    options.onProgress?.(events);
+  };
+
+  // A few streams at a time: each is a query and a fold, the sink batches the writes.
+  const running = new Set<Promise<void>>();
+  for await (const stream of streamsOf(store, tenantId, began, upTo)) {
+    const task = project(stream).finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= (options.concurrency ?? 8)) await Promise.race(running);
+  }
+  await Promise.all(running);
+  await sink.finish(shared.all());
+  return { events, streams };
+};
