@@ -1,5 +1,6 @@
 export * from './analytics.ts';
 export * from './changes.ts';
+export * from './compose.ts';
 export * from './keys.ts';
 export * from './projections/index.ts';
 export * from './projector.ts';

@@ -6,7 +6,7 @@ import { ViewReader } from './analytics.ts';
 import { seedTenant } from './fixtures/seed.ts';
 import { World } from './fixtures/world.ts';
 import { viewKeys } from './keys.ts';
-import { RebuildInProgressError, rebuildViews } from './rebuild.ts';
+import { RebuildInProgressError, rebuildViews, UnknownTenantError } from './rebuild.ts';
 import { cohortAnalyticsAsOf } from './timeTravel.ts';
 
 /** A tenant's views of one generation, keys without the generation, counters at 0 and empty items left out. */
@@ -90,6 +90,13 @@ describe('rebuilding the views', () => {
       rebuildViews({ store: w.store, views: w.views, eventsTable: w.db.tables.events, tenantId: w.tenantId }),
     ).rejects.toThrow(RebuildInProgressError);
   });
+});
+
+it('refuses a tenant the store does not hold', async () => {
+  const w = new World(testDb());
+  await expect(
+    rebuildViews({ store: w.store, views: w.views, eventsTable: w.db.tables.events, tenantId: w.tenantId }),
+  ).rejects.toThrow(UnknownTenantError);
 });
 
 describe('time travel', () => {

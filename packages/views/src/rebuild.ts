@@ -52,6 +52,12 @@ export class RebuildInProgressError extends Error {
   }
 }
 
+export class UnknownTenantError extends Error {
+  constructor(tenantId: string) {
+    super(`there is no tenant ${tenantId} in this store: nothing to rebuild`);
+  }
+}
+
 /** How many events the log holds between two instants: a count per day partition, no items read. */
 export const countTenantLog = async (options: RebuildOptions, from: string, to: string): Promise<number> => {
   let total = 0;
@@ -97,6 +103,8 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
   const clock = options.clock ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const iso = (ms: number) => new Date(ms).toISOString();
+  const [first] = await store.readStream(streamRef(tenantId, 'Tenant', tenantId), { toVersion: 1 });
+  if (!first) throw new UnknownTenantError(tenantId);
   const gens = await views.get(viewKeys.generations(tenantId), true);
   const previous = typeof gens?.serving === 'number' ? gens.serving : 1;
   const latest = typeof gens?.latest === 'number' ? gens.latest : previous;
@@ -121,8 +129,7 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
 
   // 1. Bulk replay up to the high-water mark.
   const highWaterMark = iso(clock());
-  const [first] = await store.readStream(streamRef(tenantId, 'Tenant', tenantId), { toVersion: 1 });
-  const total = first ? await countTenantLog(options, first.meta.recordedAt, highWaterMark) : 0;
+  const total = await countTenantLog(options, first.meta.recordedAt, highWaterMark);
   const sink = new BatchWriteSink(views);
   const throttle = throttleAt(options.ratePerSecond, clock, sleep);
   const replayed = await replayTenant({

@@ -1,10 +1,10 @@
 import { streamBatchHandler } from '@app/streams';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { lambdaDeps, projectorFrom } from './deps.ts';
+import { createProjector, lambdaDeps } from './deps.ts';
 
 // The projector Lambda: one DynamoDB Streams batch in, partial batch failures out.
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(
-  streamBatchHandler(projectorFrom(lambdaDeps())),
+  streamBatchHandler(createProjector(lambdaDeps())),
 );

@@ -1,17 +1,16 @@
 /**
  * `pnpm dev`: the local stack. Starts DynamoDB Local (persisted under `.data/` unless
  * `--in-memory`), creates the tables from the shared definition, makes the dev master key,
- * and keeps running until Ctrl-C. The GraphQL server, projector and deadline poller join it
- * as their issues land; until then it says so.
+ * runs the projector on the table's stream as Lambda would, and keeps running until Ctrl-C.
+ * The GraphQL server and the deadline poller join it as their issues land.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileKeyWrapper } from '@app/event-store';
-import { tableNames } from '@app/tables';
-import { startDynamoLocal } from '../dynamoLocal.ts';
-import { createTables } from '../tables.ts';
+import { startDynamoLocal } from '@app/local';
+import { startLocalStack, writeDevState } from './stack.ts';
 
-const root = resolve(import.meta.dirname, '../../../..');
+const root = resolve(import.meta.dirname, '../../..');
 
 const usage = `usage: pnpm dev [--in-memory] [--port N] [--dynamo-port N] [--no-seed]
   --in-memory      a throwaway store (default: persisted under .data/dynamodb)
@@ -63,26 +62,27 @@ const main = async () => {
     ...(dynamoPort && { port: dynamoPort }),
     ...(!inMemory && { dbPath: resolve(root, '.data/dynamodb') }),
   });
+  const stack = await startLocalStack({ endpoint: dynamo.endpoint, client: dynamo.client() });
   const stop = async () => {
+    await stack.stop();
     await dynamo.stop();
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  const tables = tableNames();
-  const client = dynamo.client();
-  await createTables(client, tables);
   fileKeyWrapper(resolve(root, '.data/master.key')); // the dev master key, made once
+  writeDevState(root, { endpoint: dynamo.endpoint, tables: stack.tables, pid: process.pid });
 
   console.log(`DynamoDB Local  ${dynamo.endpoint}  (${inMemory ? 'in memory' : 'persisted in .data/dynamodb'})`);
-  console.log(`tables          ${tables.events}, ${tables.views}`);
+  console.log(`tables          ${stack.tables.events}, ${stack.tables.views}`);
   console.log(`master key      .data/master.key (dev only; KMS in AWS)`);
+  console.log("projector       following the events table's stream into the views");
   console.log(
-    `\nnothing to serve yet: the GraphQL API (http://127.0.0.1:${apiPort}/graphql), the projector and the deadline poller arrive with their issues.`,
+    `\nnot served yet: the GraphQL API (http://127.0.0.1:${apiPort}/graphql) and the deadline poller arrive with their issues.`,
   );
   if (args.values['no-seed']) console.log('(--no-seed: nothing to seed either)');
-  console.log('Ctrl-C stops DynamoDB Local.');
+  console.log('Ctrl-C stops the stack.');
 };
 
 await main();
