@@ -184,6 +184,41 @@ describe('appending', () => {
   });
 });
 
+describe('bulk loading', () => {
+  it('writes whole histories of new streams as appends would number them, and appends continue after them', async () => {
+    const { store } = makeStore(testDb());
+    const tenant = newTenant();
+    const [a, b] = [counterStream(tenant), counterStream(tenant)];
+    const loaded = await store.bulkLoad([
+      {
+        stream: a,
+        batches: [
+          { events: [inc(1), inc(2)], meta },
+          { events: [inc(3)], meta },
+        ],
+      },
+      { stream: b, batches: [{ events: [inc(4)], meta }] },
+    ]);
+    expect(loaded).toBe(4);
+    const first = await store.load(a);
+    expect(first.events.map((e) => [e.version, e.data])).toEqual([
+      [1, { by: 1 }],
+      [2, { by: 2 }],
+      [3, { by: 3 }],
+    ]);
+    await store.append(first.position, [inc(5)], meta);
+    expect((await store.load(a)).position.version).toBe(4);
+    expect((await store.load(b)).events.map((e) => e.data)).toEqual([{ by: 4 }]);
+  });
+
+  it('validates what it loads like an append does', async () => {
+    const { store } = makeStore(testDb());
+    const stream = counterStream();
+    await expect(store.bulkLoad([{ stream, batches: [{ events: [inc(-1)], meta }] }])).rejects.toThrow(/by/);
+    expect(await rawItems(streamKey(stream))).toEqual([]);
+  });
+});
+
 describe('uniqueness guards', () => {
   it('refuses a taken guard with a typed error and writes nothing, then frees it on release', async () => {
     const { store } = makeStore(testDb());

@@ -1,6 +1,7 @@
 import type { DecidedEvent, Scope } from '@app/core';
 import {
   type AttributeValue,
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -147,6 +148,47 @@ export class EventStore {
       await this.transact(eventItems, writes, guards);
     }
     return prepared.map((p) => p.result);
+  }
+
+  /**
+   * Loads the whole history of streams that do not exist yet, in bulk (`BatchWriteItem`, no
+   * conditions): for seeding, benchmarks and imports from another system. Each history is
+   * the batches of events its commands decided, in order; versions and times are assigned as
+   * appends would. Never use it on a stream that may exist: it would overwrite, not append.
+   */
+  async bulkLoad(
+    histories: readonly { readonly stream: StreamRef; readonly batches: readonly Omit<StreamWrite, 'position'>[] }[],
+  ): Promise<number> {
+    const items: Item[] = [];
+    for (const { stream, batches } of histories) {
+      let at = position(stream, 0, undefined);
+      for (const batch of batches) {
+        const write: StreamWrite = { position: at, events: batch.events, meta: batch.meta };
+        const checked = checkEvents(this.catalog, write.events);
+        const found = this.keysForWriting([write], [checked]);
+        const keys = found instanceof Map ? found : await found;
+        const prepared = this.prepare(write, checked, keys, this.clock());
+        items.push(...prepared.items);
+        at = prepared.result.position;
+      }
+    }
+    for (let i = 0; i < items.length; i += 25 * 8) {
+      const chunk = items.slice(i, i + 25 * 8);
+      await Promise.all(
+        Array.from({ length: Math.ceil(chunk.length / 25) }, (_, j) => this.batchPut(chunk.slice(j * 25, j * 25 + 25))),
+      );
+    }
+    return items.length;
+  }
+
+  private async batchPut(items: Item[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
+      if (attempt > 20) throw new Error(`DynamoDB left ${pending.length} writes unprocessed 20 times`);
+      const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
+      pending = (out.UnprocessedItems?.[this.table] as typeof pending | undefined) ?? [];
+    }
   }
 
   /** Writes a snapshot at a position, best effort: a newer snapshot is never overwritten by an older one. */
