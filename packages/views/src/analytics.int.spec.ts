@@ -58,8 +58,8 @@ const analytics = (cohortId: string, from: string, to: string, now = NOW): Promi
   reader.cohortAnalytics(scope, cohortId, { from, to, now });
 
 const funnel = (c: CohortAnalytics) => Object.fromEntries(c.funnel.map((f) => [f.stage, f.count]));
-const risk = (c: CohortAnalytics) =>
-  Object.fromEntries(c.atRiskStudents.map((s) => [s.studentId, [...s.reasons]] as const));
+const risk = async (c: CohortAnalytics) =>
+  Object.fromEntries((await c.atRiskStudents()).map((s) => [s.studentId, [...s.reasons]] as const));
 
 const at = (iso: string) => {
   w.now = iso;
@@ -337,7 +337,7 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
     //   messages I2 1 + I5 2 + I7 1 + I8 1 = 5 (the voided follow-up not counted), no reply →
     //   NO_REPLY_AFTER_5. Last own event Sep 16 → active.
     // Dee: active Sep 16, replies received, nothing owed → not at risk.
-    expect(risk(a)).toEqual({
+    expect(await risk(a)).toEqual({
       [ids.ada]: ['NO_ACTIVITY_14D', 'THANK_YOU_OVERDUE'],
       [ids.ben]: ['FOLLOW_UP_DUE', 'NO_REPLY_AFTER_5'],
     });
@@ -488,7 +488,7 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
   it('judges at-risk at the `now` it is given', async () => {
     // Oct 10 17:00Z: idle since Sep 26 17:00Z for everyone; I8's follow-up (due Sep 23) is owed too.
     const later = await analytics(ids.cohortA, '2026-09-02', '2026-09-15', '2026-10-10T17:00:00.000Z');
-    expect(risk(later)).toEqual({
+    expect(await risk(later)).toEqual({
       [ids.ada]: ['NO_ACTIVITY_14D', 'THANK_YOU_OVERDUE'],
       [ids.ben]: ['NO_ACTIVITY_14D', 'FOLLOW_UP_DUE', 'NO_REPLY_AFTER_5'],
       [ids.dee]: ['NO_ACTIVITY_14D'],
@@ -524,7 +524,7 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
       THANKED: 1,
       KEPT_IN_TOUCH: 1,
     });
-    expect(risk(b)).toEqual({ [ids.ada]: ['NO_ACTIVITY_14D', 'THANK_YOU_OVERDUE'] });
+    expect(await risk(b)).toEqual({ [ids.ada]: ['NO_ACTIVITY_14D', 'THANK_YOU_OVERDUE'] });
   });
 
   it('refuses a range over 366 days, a `to` before `from`, and malformed dates, naming the field', async () => {

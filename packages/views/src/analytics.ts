@@ -50,7 +50,11 @@ export interface CohortAnalytics {
   readonly outreachAbandoned: number;
   readonly funnel: readonly { readonly stage: FunnelStage; readonly count: number }[];
   readonly series: (granularity: Granularity) => readonly AnalyticsBucket[];
-  readonly atRiskStudents: readonly AtRiskStudent[];
+  /**
+   * Enrolled students at risk as of `now`: read per student (their progress), so it is asked
+   * for apart from the figures, which read day buckets only.
+   */
+  readonly atRiskStudents: () => Promise<readonly AtRiskStudent[]>;
 }
 
 /** A rate, or null when there is nothing to divide (DESIGN.md §6). */
@@ -186,6 +190,16 @@ export class ViewReader {
     return new Map(studentIds.map((id, i) => [id, progressOf(rows[i], now)]));
   }
 
+  /** The cohort's students now, each with the reasons they are at risk at `now` (those with none left out). */
+  async atRiskStudents(scope: ViewScope, cohortId: string, now: string): Promise<AtRiskStudent[]> {
+    const students = await this.enrolledStudents(scope, cohortId);
+    const progress = await this.progressOfMany(scope, students, now);
+    return students.flatMap((studentId) => {
+      const reasons = riskReasons(progress.get(studentId) as StudentProgress, now);
+      return reasons.length > 0 ? [{ studentId, reasons }] : [];
+    });
+  }
+
   async enrolledStudents(scope: ViewScope, cohortId: string): Promise<string[]> {
     const rows = await this.views.query(viewKeys.cohortMembers(scope, cohortId), { from: 'STUDENT#', to: 'STUDENT#~' });
     return rows.map((r) => String(r.memberId));
@@ -200,17 +214,11 @@ export class ViewReader {
     const { from, to, now } = range;
     checkRange(from, to);
     const pk = viewKeys.cohortDaily(scope, cohortId);
-    const [buckets, enrolment, students] = await Promise.all([
+    const [buckets, enrolment] = await Promise.all([
       this.views.query(pk, { from: `day#${from}`, to: `day#${to}` }),
       this.views.query(pk, { from: 'enrol#', to: `enrol#${to}`, projection: ['enrolled'] }),
-      this.enrolledStudents(scope, cohortId),
     ]);
     const t = totals(buckets);
-    const progress = await this.progressOfMany(scope, students, now);
-    const atRiskStudents = students.flatMap((studentId) => {
-      const reasons = riskReasons(progress.get(studentId) as StudentProgress, now);
-      return reasons.length > 0 ? [{ studentId, reasons }] : [];
-    });
     const byDay = new Map(buckets.map((b) => [String(b.sk).slice('day#'.length), b]));
     const series = (granularity: Granularity): AnalyticsBucket[] => {
       const out = new Map<
@@ -255,7 +263,7 @@ export class ViewReader {
       outreachAbandoned: t.get('n_outreachAbandoned'),
       funnel: FUNNEL_STAGES.map((stage) => ({ stage, count: t.get(`f_${stage}`) })),
       series,
-      atRiskStudents,
+      atRiskStudents: () => this.atRiskStudents(scope, cohortId, now),
     };
   }
 }

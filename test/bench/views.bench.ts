@@ -1,0 +1,276 @@
+/**
+ * `pnpm bench:views`: the views on one DynamoDB Local, in one run. First DynamoDB Local's own
+ * ceilings on this machine (puts/s, two-item transactions/s, batch-written items/s); then
+ * projection lag (append → in the views) at a steady 50 appends/s and at higher steady rates;
+ * then a tenant of 10,000 and one of 200,000 events, rebuilt in a child process each (events/s,
+ * peak RSS), and `CohortAnalytics` over a year on both (medians, and their ratio).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { TenantId } from '@app/core';
+import { newTenantId } from '@app/event-store';
+import { createTables, localClientConfig, startDynamoLocal } from '@app/local';
+import { LocalStreamRunner, type StreamConsumer, streamBatchHandler } from '@app/streams';
+import { tableNames } from '@app/tables';
+import { createProjector, rebuildViews, ViewReader, ViewTable, viewsStore } from '@app/views';
+import { makeStore, simulateTenant, World } from '@app/views/fixtures';
+import {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { percentile, timed } from './stats.ts';
+
+const SMALL = 10_000;
+const LARGE = Number(process.env.BENCH_LARGE ?? 200_000);
+const STUDENTS = 100;
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
+const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 10);
+const median = (xs: readonly number[]) => percentile(xs, 50);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `op` with `concurrency` workers for `seconds`; answers operations (or items) per second. */
+const throughput = async (seconds: number, concurrency: number, op: (i: number) => Promise<number>) => {
+  const until = performance.now() + seconds * 1_000;
+  let done = 0;
+  let i = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) done += await op(i++);
+    }),
+  );
+  return done / ((performance.now() - started) / 1_000);
+};
+
+const ceilings = async (client: DynamoDBClient, table: string) => {
+  const item = (i: number, p: string) => ({
+    pk: { S: `bench#${p}#${i}` },
+    sk: { S: 'x' },
+    n: { N: String(i) },
+    body: { S: 'x'.repeat(300) },
+  });
+  // DynamoDB Local warms up (JIT, its SQLite pages): one untimed second first.
+  await throughput(1, 8, async (i) => {
+    await client.send(new PutItemCommand({ TableName: table, Item: item(i, 'warm') }));
+    return 1;
+  });
+  const puts = await throughput(3, 8, async (i) => {
+    await client.send(new PutItemCommand({ TableName: table, Item: item(i, 'put') }));
+    return 1;
+  });
+  const transactions = await throughput(3, 8, async (i) => {
+    await client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: item(i, 'txa') } },
+          { Put: { TableName: table, Item: item(i, 'txb') } },
+        ],
+      }),
+    );
+    return 1;
+  });
+  const batched = await throughput(3, 4, async (i) => {
+    const requests = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item(i * 25 + j, 'batch') } }));
+    const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }));
+    return 25 - (out.UnprocessedItems?.[table]?.length ?? 0);
+  });
+  return { puts, transactions, batched };
+};
+
+/** Appends at `rate` per second for `seconds`; answers each event's lag from append to projection. */
+const lagAt = async (
+  w: World,
+  students: readonly string[],
+  projectedAt: Map<string, number>,
+  rate: number,
+  seconds: number,
+) => {
+  const appendedAt = new Map<string, number>();
+  const started = performance.now();
+  const total = Math.round(rate * seconds);
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1_000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const student = students[i % students.length] as string;
+    inflight.push(
+      w.contact(student).then((contactId) => {
+        appendedAt.set(`${w.tenantId}#Contact#${contactId}/1`, performance.now());
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  const achieved = total / ((performance.now() - started) / 1_000);
+  const deadline = performance.now() + 30_000;
+  while ([...appendedAt.keys()].some((k) => !projectedAt.has(k)) && performance.now() < deadline) await sleep(50);
+  const lags = [...appendedAt].map(([k, t]) => (projectedAt.get(k) ?? Number.POSITIVE_INFINITY) - t);
+  return {
+    achieved,
+    p50: median(lags),
+    p99: percentile(lags, 99),
+    missing: lags.filter((l) => !Number.isFinite(l)).length,
+  };
+};
+
+const seed = async (
+  client: DynamoDBClient,
+  tables: ReturnType<typeof tableNames>,
+  tenantId: TenantId,
+  events: number,
+) => {
+  // Seeding writes personal data (names, goals), sealed as in production: a store with data keys.
+  const store = makeStore({ endpoint: '', client, tables }, () => new Date());
+  let loaded = 0;
+  for await (const chunk of simulateTenant({ tenantId, students: STUDENTS, events, seed: events })) {
+    loaded += await store.bulkLoad(chunk);
+  }
+  return loaded;
+};
+
+/** Rebuilds a tenant in a child process: its own heap, so its peak RSS is the rebuild's. */
+const rebuildInChild = (endpoint: string, tables: ReturnType<typeof tableNames>, tenantId: string) =>
+  new Promise<{ events: number; seconds: number; maxRssMb: number }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--rebuild-child', endpoint, tables.events, tables.views, tenantId],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1) as string))
+        : reject(new Error(`rebuild child exited ${code}`)),
+    );
+  });
+
+const rebuildChild = async () => {
+  const [endpoint, events, views, tenantId] = process.argv.slice(3) as [string, string, string, TenantId];
+  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const started = performance.now();
+  const result = await rebuildViews({
+    store: viewsStore({ client, eventsTable: events, viewsTable: views }),
+    views: new ViewTable(client, views),
+    eventsTable: events,
+    tenantId,
+    projectorCacheMs: 0,
+  });
+  const seconds = (performance.now() - started) / 1_000;
+  console.log(JSON.stringify({ events: result.events, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  client.destroy();
+};
+
+const main = async () => {
+  const dynamo = await startDynamoLocal();
+  const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+  const tables = tableNames('bench_');
+  await createTables(client, tables);
+  try {
+    console.log(`DynamoDB Local ${dynamo.endpoint}; ${STUDENTS} students a tenant\n`);
+    const c = await ceilings(client, tables.views);
+    console.log('DynamoDB Local ceilings (this machine, this run)');
+    console.log(`  PutItem                 ${fmt(c.puts)}/s  (8 at once)`);
+    console.log(`  2-item TransactWrite    ${fmt(c.transactions)}/s  (8 at once)`);
+    console.log(`  BatchWriteItem items    ${fmt(c.batched)}/s  (4 requests of 25 at once)\n`);
+
+    // Projection lag through the stream runner, as `pnpm dev` runs it.
+    const projector = createProjector({ client, eventsTable: tables.events, viewsTable: tables.views });
+    const projectedAt = new Map<string, number>();
+    const timing: StreamConsumer = {
+      name: 'projector',
+      consume: async (records) => {
+        const result = await projector.consume(records);
+        const now = performance.now();
+        for (const r of records) projectedAt.set(`${r.item.pk?.S}/${r.item.sk?.N}`, now);
+        return result;
+      },
+    };
+    const streams = new DynamoDBStreamsClient(localClientConfig(dynamo.endpoint));
+    const runner = new LocalStreamRunner({
+      dynamo: client,
+      streams,
+      eventsTable: tables.events,
+      viewsTable: tables.views,
+      consumerName: 'projector',
+      handler: streamBatchHandler(timing),
+      logger: { info: () => {}, warn: console.warn, error: console.error },
+    });
+    await runner.start();
+    const w = new World({ endpoint: dynamo.endpoint, client, tables }, { start: new Date().toISOString() });
+    w.now = new Date().toISOString();
+    await w.provision();
+    const students = await Promise.all(Array.from({ length: 20 }, () => w.member(['STUDENT'])));
+    await runner.drain();
+    const steady = await lagAt(w, students, projectedAt, 50, STEADY_SECONDS);
+    console.log(
+      `Projection lag at a steady 50 appends/s for ${STEADY_SECONDS} s (achieved ${fmt(steady.achieved, 1)}/s)`,
+    );
+    console.log(`  median ${fmt(steady.p50, 1)} ms   p99 ${fmt(steady.p99, 1)} ms   missing ${steady.missing}`);
+    let highest = 0;
+    for (const rate of [100, 200, 400, 800]) {
+      const step = await lagAt(w, students, projectedAt, rate, STEP_SECONDS);
+      console.log(
+        `  at ${rate}/s (achieved ${fmt(step.achieved, 1)}/s): median ${fmt(step.p50, 1)} ms   p99 ${fmt(step.p99, 1)} ms   missing ${step.missing}`,
+      );
+      if (step.p99 >= 1_000 || step.missing > 0 || step.achieved < rate * 0.9) break;
+      highest = rate;
+    }
+    console.log(
+      `  highest steady rate tried with p99 lag under 1 s: ${highest ? `${highest}/s` : 'below 100/s (50/s above)'}\n`,
+    );
+    await runner.stop();
+    streams.destroy();
+
+    // Two tenants of a year's events, loaded in bulk, rebuilt, then queried.
+    const small = newTenantId();
+    const large = newTenantId();
+    for (const [tenant, size] of [
+      [small, SMALL],
+      [large, LARGE],
+    ] as const) {
+      const ms = await timed(async () => console.log(`seeded ${fmt(await seed(client, tables, tenant, size))} events`));
+      console.log(`  (${fmt(ms / 1_000, 1)} s)`);
+    }
+    const rebuilt = [];
+    for (const tenant of [small, large]) {
+      const r = await rebuildInChild(dynamo.endpoint, tables, tenant);
+      rebuilt.push(r);
+      console.log(
+        `Rebuild of ${fmt(r.events)} events: ${fmt(r.seconds, 1)} s, ${fmt(r.events / r.seconds)} events/s, peak RSS ${fmt(r.maxRssMb, 1)} MB`,
+      );
+    }
+    const [rs, rl] = rebuilt as [(typeof rebuilt)[0], (typeof rebuilt)[0]];
+    console.log(`  peak RSS ratio ${fmt(LARGE)} / ${fmt(SMALL)} events: ${fmt(rl.maxRssMb / rs.maxRssMb, 2)}\n`);
+
+    const reader = new ViewReader(new ViewTable(client, tables.views));
+    const scopes = [await reader.scope(small), await reader.scope(large)] as const;
+    const times: [number[], number[]] = [[], []];
+    const range = { from: '2026-01-01', to: '2026-12-31', now: '2026-12-31T12:00:00.000Z' };
+    for (let round = 0; round < 25; round++) {
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        times[i as 0 | 1].push(await timed(() => reader.cohortAnalytics(scopes[i as 0 | 1], 'coh_fall', range)));
+      }
+    }
+    const [ts, tl] = [median(times[0].slice(5)), median(times[1].slice(5))];
+    console.log('CohortAnalytics, one-year range, 20 rounds interleaved after 5 warm-up');
+    console.log(
+      `  ${fmt(SMALL)} events: median ${fmt(ts, 1)} ms   ${fmt(LARGE)} events: median ${fmt(tl, 1)} ms   ratio ${fmt(tl / ts, 2)}`,
+    );
+  } finally {
+    client.destroy();
+    await dynamo.stop();
+  }
+};
+
+if (process.argv[2] === '--rebuild-child') await rebuildChild();
+else await main();
