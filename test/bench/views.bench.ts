@@ -28,6 +28,8 @@ const LARGE = Number(process.env.BENCH_LARGE ?? 200_000);
 const STUDENTS = 100;
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 10);
+/** Which parts to run: `BENCH_PHASES=views` skips the lag phase (the ceilings always run). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'lag,views').split(','));
 const median = (xs: readonly number[]) => percentile(xs, 50);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,6 +57,11 @@ const ceilings = async (client: DynamoDBClient, table: string) => {
   });
   // DynamoDB Local warms up (JIT, its SQLite pages): one untimed second first.
   await throughput(1, 8, async (i) => {
+    await client.send(new PutItemCommand({ TableName: table, Item: item(i, 'warm') }));
+    return 1;
+  });
+  // DynamoDB Local warms up (its JIT, its SQLite pages): untimed seconds first.
+  await throughput(5, 8, async (i) => {
     await client.send(new PutItemCommand({ TableName: table, Item: item(i, 'warm') }));
     return 1;
   });
@@ -169,103 +176,120 @@ const rebuildChild = async () => {
   client.destroy();
 };
 
+/** Projection lag through the stream runner, as `pnpm dev` runs it. */
+const lagPhase = async (endpoint: string, client: DynamoDBClient, tables: ReturnType<typeof tableNames>) => {
+  const projector = createProjector({ client, eventsTable: tables.events, viewsTable: tables.views });
+  const projectedAt = new Map<string, number>();
+  const timing: StreamConsumer = {
+    name: 'projector',
+    consume: async (records) => {
+      const result = await projector.consume(records);
+      const now = performance.now();
+      for (const r of records) projectedAt.set(`${r.item.pk?.S}/${r.item.sk?.N}`, now);
+      return result;
+    },
+  };
+  const streams = new DynamoDBStreamsClient(localClientConfig(endpoint));
+  const runner = new LocalStreamRunner({
+    dynamo: client,
+    streams,
+    eventsTable: tables.events,
+    viewsTable: tables.views,
+    consumerName: 'projector',
+    handler: streamBatchHandler(timing),
+    logger: { info: () => {}, warn: console.warn, error: console.error },
+  });
+  await runner.start();
+  const w = new World({ endpoint, client, tables }, { start: new Date().toISOString() });
+  await w.provision();
+  const students = await Promise.all(Array.from({ length: 20 }, () => w.member(['STUDENT'])));
+  await runner.drain();
+  const steady = await lagAt(w, students, projectedAt, 50, STEADY_SECONDS);
+  console.log(
+    `Projection lag at a steady 50 appends/s for ${STEADY_SECONDS} s (achieved ${fmt(steady.achieved, 1)}/s)`,
+  );
+  console.log(`  median ${fmt(steady.p50, 1)} ms   p99 ${fmt(steady.p99, 1)} ms   missing ${steady.missing}`);
+  let highest = 0;
+  for (const rate of [100, 200, 300, 400, 600, 800]) {
+    const step = await lagAt(w, students, projectedAt, rate, STEP_SECONDS);
+    console.log(
+      `  at ${rate}/s for ${STEP_SECONDS} s (achieved ${fmt(step.achieved, 1)}/s): median ${fmt(step.p50, 1)} ms   p99 ${fmt(step.p99, 1)} ms   missing ${step.missing}`,
+    );
+    if (step.p99 >= 1_000 || step.missing > 0 || step.achieved < rate * 0.9) break;
+    highest = rate;
+  }
+  console.log(`  highest steady rate with p99 lag under 1 s: ${highest ? `${highest}/s` : 'below 100/s'}\n`);
+  await runner.stop();
+  streams.destroy();
+};
+
+/** Two tenants of a year's events, loaded in bulk, rebuilt in a child process each, then queried. */
+const viewsPhase = async (endpoint: string, client: DynamoDBClient, tables: ReturnType<typeof tableNames>) => {
+  const small = newTenantId();
+  const large = newTenantId();
+  for (const [tenant, size] of [
+    [small, SMALL],
+    [large, LARGE],
+  ] as const) {
+    let seeded = 0;
+    const ms = await timed(async () => {
+      seeded = await seed(client, tables, tenant, size);
+    });
+    console.log(`seeded ${fmt(seeded)} events in ${fmt(ms / 1_000, 1)} s (bulk load)`);
+  }
+  const rebuilt = [];
+  for (const tenant of [small, large]) {
+    const r = await rebuildInChild(endpoint, tables, tenant);
+    rebuilt.push(r);
+    console.log(
+      `Rebuild of ${fmt(r.events)} events: ${fmt(r.seconds, 1)} s, ${fmt(r.events / r.seconds)} events/s, peak RSS ${fmt(r.maxRssMb, 1)} MB`,
+    );
+  }
+  const [rs, rl] = rebuilt as [(typeof rebuilt)[0], (typeof rebuilt)[0]];
+  console.log(`  peak RSS ratio ${fmt(LARGE)} / ${fmt(SMALL)} events: ${fmt(rl.maxRssMb / rs.maxRssMb, 2)}\n`);
+
+  const reader = new ViewReader(new ViewTable(client, tables.views));
+  const scopes = [await reader.scope(small), await reader.scope(large)] as const;
+  const times: [number[], number[]] = [[], []];
+  const risks: [number[], number[]] = [[], []];
+  const range = { from: '2026-01-01', to: '2026-12-31', now: '2026-12-31T12:00:00.000Z' };
+  for (let round = 0; round < 25; round++) {
+    for (const i of (round % 2 === 0 ? [0, 1] : [1, 0]) as (0 | 1)[]) {
+      let figures: Awaited<ReturnType<typeof reader.cohortAnalytics>> | undefined;
+      times[i].push(
+        await timed(async () => {
+          figures = await reader.cohortAnalytics(scopes[i], 'coh_fall', range);
+          figures.series('WEEK');
+        }),
+      );
+      risks[i].push(await timed(async () => figures?.atRiskStudents()));
+    }
+  }
+  const [ts, tl] = [median(times[0].slice(5)), median(times[1].slice(5))];
+  const [as, al] = [median(risks[0].slice(5)), median(risks[1].slice(5))];
+  console.log('CohortAnalytics of a cohort over one year, 20 rounds interleaved after 5 warm-up (medians)');
+  console.log(
+    `  figures and weekly series: ${fmt(SMALL)} events ${fmt(ts, 1)} ms, ${fmt(LARGE)} events ${fmt(tl, 1)} ms, ratio ${fmt(tl / ts, 2)}`,
+  );
+  console.log(
+    `  students at risk (each enrolled student's progress): ${fmt(as, 1)} ms, ${fmt(al, 1)} ms, ratio ${fmt(al / as, 2)}`,
+  );
+};
+
 const main = async () => {
   const dynamo = await startDynamoLocal();
   const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
   const tables = tableNames('bench_');
   await createTables(client, tables);
   try {
-    console.log(`DynamoDB Local ${dynamo.endpoint}; ${STUDENTS} students a tenant\n`);
+    console.log(`DynamoDB Local ${dynamo.endpoint}; ${STUDENTS} students a tenant; phases ${[...PHASES].join(', ')}\n`);
     const c = await ceilings(client, tables.views);
     console.log('DynamoDB Local ceilings (this machine, this run)');
     console.log(`  PutItem                 ${fmt(c.puts)}/s  (8 at once)`);
     console.log(`  2-item TransactWrite    ${fmt(c.transactions)}/s  (8 at once)`);
     console.log(`  BatchWriteItem items    ${fmt(c.batched)}/s  (4 requests of 25 at once)\n`);
-
-    // Projection lag through the stream runner, as `pnpm dev` runs it.
-    const projector = createProjector({ client, eventsTable: tables.events, viewsTable: tables.views });
-    const projectedAt = new Map<string, number>();
-    const timing: StreamConsumer = {
-      name: 'projector',
-      consume: async (records) => {
-        const result = await projector.consume(records);
-        const now = performance.now();
-        for (const r of records) projectedAt.set(`${r.item.pk?.S}/${r.item.sk?.N}`, now);
-        return result;
-      },
-    };
-    const streams = new DynamoDBStreamsClient(localClientConfig(dynamo.endpoint));
-    const runner = new LocalStreamRunner({
-      dynamo: client,
-      streams,
-      eventsTable: tables.events,
-      viewsTable: tables.views,
-      consumerName: 'projector',
-      handler: streamBatchHandler(timing),
-      logger: { info: () => {}, warn: console.warn, error: console.error },
-    });
-    await runner.start();
-    const w = new World({ endpoint: dynamo.endpoint, client, tables }, { start: new Date().toISOString() });
-    w.now = new Date().toISOString();
-    await w.provision();
-    const students = await Promise.all(Array.from({ length: 20 }, () => w.member(['STUDENT'])));
-    await runner.drain();
-    const steady = await lagAt(w, students, projectedAt, 50, STEADY_SECONDS);
-    console.log(
-      `Projection lag at a steady 50 appends/s for ${STEADY_SECONDS} s (achieved ${fmt(steady.achieved, 1)}/s)`,
-    );
-    console.log(`  median ${fmt(steady.p50, 1)} ms   p99 ${fmt(steady.p99, 1)} ms   missing ${steady.missing}`);
-    let highest = 0;
-    for (const rate of [100, 200, 400, 800]) {
-      const step = await lagAt(w, students, projectedAt, rate, STEP_SECONDS);
-      console.log(
-        `  at ${rate}/s (achieved ${fmt(step.achieved, 1)}/s): median ${fmt(step.p50, 1)} ms   p99 ${fmt(step.p99, 1)} ms   missing ${step.missing}`,
-      );
-      if (step.p99 >= 1_000 || step.missing > 0 || step.achieved < rate * 0.9) break;
-      highest = rate;
-    }
-    console.log(
-      `  highest steady rate tried with p99 lag under 1 s: ${highest ? `${highest}/s` : 'below 100/s (50/s above)'}\n`,
-    );
-    await runner.stop();
-    streams.destroy();
-
-    // Two tenants of a year's events, loaded in bulk, rebuilt, then queried.
-    const small = newTenantId();
-    const large = newTenantId();
-    for (const [tenant, size] of [
-      [small, SMALL],
-      [large, LARGE],
-    ] as const) {
-      const ms = await timed(async () => console.log(`seeded ${fmt(await seed(client, tables, tenant, size))} events`));
-      console.log(`  (${fmt(ms / 1_000, 1)} s)`);
-    }
-    const rebuilt = [];
-    for (const tenant of [small, large]) {
-      const r = await rebuildInChild(dynamo.endpoint, tables, tenant);
-      rebuilt.push(r);
-      console.log(
-        `Rebuild of ${fmt(r.events)} events: ${fmt(r.seconds, 1)} s, ${fmt(r.events / r.seconds)} events/s, peak RSS ${fmt(r.maxRssMb, 1)} MB`,
-      );
-    }
-    const [rs, rl] = rebuilt as [(typeof rebuilt)[0], (typeof rebuilt)[0]];
-    console.log(`  peak RSS ratio ${fmt(LARGE)} / ${fmt(SMALL)} events: ${fmt(rl.maxRssMb / rs.maxRssMb, 2)}\n`);
-
-    const reader = new ViewReader(new ViewTable(client, tables.views));
-    const scopes = [await reader.scope(small), await reader.scope(large)] as const;
-    const times: [number[], number[]] = [[], []];
-    const range = { from: '2026-01-01', to: '2026-12-31', now: '2026-12-31T12:00:00.000Z' };
-    for (let round = 0; round < 25; round++) {
-      const order = round % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
-        times[i as 0 | 1].push(await timed(() => reader.cohortAnalytics(scopes[i as 0 | 1], 'coh_fall', range)));
-      }
-    }
-    const [ts, tl] = [median(times[0].slice(5)), median(times[1].slice(5))];
-    console.log('CohortAnalytics, one-year range, 20 rounds interleaved after 5 warm-up');
-    console.log(
-      `  ${fmt(SMALL)} events: median ${fmt(ts, 1)} ms   ${fmt(LARGE)} events: median ${fmt(tl, 1)} ms   ratio ${fmt(tl / ts, 2)}`,
-    );
+    if (PHASES.has('lag')) await lagPhase(dynamo.endpoint, client, tables);
+    if (PHASES.has('views')) await viewsPhase(dynamo.endpoint, client, tables);
   } finally {
     client.destroy();
     await dynamo.stop();

@@ -11,7 +11,7 @@ export const progressBar = (out: NodeJS.WriteStream, width = 30) => {
       const share = total > 0 ? Math.min(1, done / total) : 0;
       const filled = Math.round(share * width);
       const rate = Math.round(done / Math.max(0.001, (now - started) / 1_000));
-      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} events  ${rate}/s  ${label}`;
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label}  (${rate}/s)`;
       out.write(tty ? `\r${line}` : `${line}\n`);
     },
     done() {

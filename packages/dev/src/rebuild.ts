@@ -82,7 +82,7 @@ const main = async () => {
       tenantId,
       force: values.force === true,
       ...(rate && { ratePerSecond: rate }),
-      onProgress: (p) => bar.update(p.events, p.total, p.phase),
+      onProgress: (p) => bar.update(p.streams, p.totalStreams, `streams, ${p.events} events, ${p.phase}`),
     });
     bar.done();
     console.log(

@@ -25,7 +25,16 @@ import {
   TRANSACTION_LIMIT_BYTES,
   TRANSACTION_LIMIT_ITEMS,
 } from './itemSize.ts';
-import { describeStream, type Guard, guardKey, logPartition, type StreamRef, streamKey } from './keys.ts';
+import {
+  describeStream,
+  type Guard,
+  guardItemKey,
+  logPartition,
+  parseStreamId,
+  type StreamRef,
+  streamKey,
+  streamType,
+} from './keys.ts';
 import { ulidFactory } from './random.ts';
 import type { CommandMeta, EventMeta, LoadedStream, RecordedEvent, Snapshot, StreamPosition } from './types.ts';
 
@@ -256,6 +265,46 @@ export class EventStore {
     }
   }
 
+  /**
+   * The streams of a scope that began (recorded their first event) between two instants, in
+   * the order they began: the log filtered to first events, keys only, nothing decoded. What a
+   * rebuild walks to read each stream once.
+   */
+  async *streamsBegun(scope: Scope, range: { from: string; to: string }): AsyncGenerator<StreamRef> {
+    const from = new Date(range.from).toISOString();
+    const to = new Date(range.to).toISOString();
+    for (let day = new Date(`${from.slice(0, 10)}T00:00:00.000Z`); day.toISOString() <= to; ) {
+      const input: QueryCommandInput = {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        FilterExpression: 'sk = :first',
+        ProjectionExpression: 'pk',
+        ExpressionAttributeValues: {
+          ':pk': { S: logPartition(scope, day.toISOString()) },
+          ':from': { S: from },
+          ':to': { S: `${to}~` },
+          ':first': { N: '1' },
+        },
+      };
+      for await (const page of this.pages(input)) for (const item of page) yield streamOf(item.pk?.S as string);
+      day = new Date(day.getTime() + 86_400_000);
+    }
+  }
+
+  /** The values of the partitioned guards of a kind under a partition: a student's cohorts, in one query. */
+  async guardsIn(scope: Scope, kind: string, partition: string): Promise<string[]> {
+    const values: string[] = [];
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: `${scope}#${streamType(kind)}#${parseStreamId(partition)}` } },
+    };
+    for await (const page of this.pages(input)) for (const item of page) if (item.value?.S) values.push(item.value.S);
+    return values.sort();
+  }
+
   /** Events from raw items of one scope (a table stream's records): decoded exactly as a load decodes them. */
   async decodeItems(scope: Scope, items: readonly Item[]): Promise<RecordedEvent[]> {
     const keys = await this.keysFor(scope, items);
@@ -413,13 +462,19 @@ export class EventStore {
     }
     for (const change of guards) {
       owners.push(change);
-      const key = { pk: { S: guardKey(change.owner.scope, change.guard) }, sk: { N: '0' } };
+      const at = guardItemKey(change.owner.scope, change.guard);
+      const key = { pk: { S: at.pk }, sk: { N: String(at.sk) } };
       operations.push(
         change.op === 'claim'
           ? {
               Put: {
                 TableName: this.table,
-                Item: { ...key, kind: { S: 'guard' }, owner: { S: streamKey(change.owner) } },
+                Item: {
+                  ...key,
+                  kind: { S: 'guard' },
+                  owner: { S: streamKey(change.owner) },
+                  value: { S: change.guard.value },
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             }

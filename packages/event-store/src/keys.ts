@@ -71,11 +71,36 @@ export const describeStream = (stream: StreamRef): string => `${stream.type}/${s
 export interface Guard {
   readonly kind: StreamType;
   readonly value: string;
+  /**
+   * Kept under a partition shared with the other guards of this kind and partition (one item
+   * each), so they can be listed in one query: a student's enrolments, one per cohort.
+   */
+  readonly partition?: StreamId;
 }
 
 export const guard = (kind: string, value: string): Guard => ({ kind: streamType(kind), value: parseStreamId(value) });
 
+/** A student's enrolment in a cohort: a guard kept under the student (DESIGN.md §4). */
+export const enrolmentGuard = (studentId: string, cohortId: string): Guard => ({
+  kind: streamType('Enrolments'),
+  value: parseStreamId(cohortId),
+  partition: parseStreamId(studentId),
+});
+
 export const guardKey = (scope: Scope, g: Guard): string => `${scope}#Guard#${g.kind}#${g.value}`;
+
+/**
+ * Where a guard's item lives. A partitioned guard's sort key is a number the table's schema
+ * asks for: 52 bits of a hash of its value, never 0 (a collision among one student's cohorts
+ * would need billions of them).
+ */
+export const guardItemKey = (scope: Scope, g: Guard): { pk: string; sk: number } =>
+  g.partition
+    ? {
+        pk: `${scope}#${g.kind}#${g.partition}`,
+        sk: Number.parseInt(createHash('sha256').update(g.value).digest('hex').slice(0, 13), 16) + 1,
+      }
+    : { pk: guardKey(scope, g), sk: 0 };
 
 /** Where a subject's wrapped data key is kept. */
 export const dataKeyKey = (scope: Scope, subject: string): string => `${scope}#DataKey#${parseStreamId(subject)}`;

@@ -214,11 +214,12 @@ export class ViewReader {
     const { from, to, now } = range;
     checkRange(from, to);
     const pk = viewKeys.cohortDaily(scope, cohortId);
-    const [buckets, enrolment] = await Promise.all([
+    const [buckets, activity, enrolment] = await Promise.all([
       this.views.query(pk, { from: `day#${from}`, to: `day#${to}` }),
+      this.views.query(pk, { from: `act#${from}`, to: `act#${to}` }),
       this.views.query(pk, { from: 'enrol#', to: `enrol#${to}`, projection: ['enrolled'] }),
     ]);
-    const t = totals(buckets);
+    const t = totals([...buckets, ...activity]);
     const byDay = new Map(buckets.map((b) => [String(b.sk).slice('day#'.length), b]));
     const series = (granularity: Granularity): AnalyticsBucket[] => {
       const out = new Map<

@@ -56,6 +56,11 @@ export const viewKeys = {
     pk: viewKeys.cohortDaily(s, cohortId),
     sk: `day#${day}`,
   }),
+  /** The students active on a day (a count per student): apart from the day's counters, which stay small. */
+  cohortActivity: (s: ViewScope, cohortId: string, day: string): ViewKey => ({
+    pk: viewKeys.cohortDaily(s, cohortId),
+    sk: `act#${day}`,
+  }),
   /** Days on which the cohort's enrolment changed: sparse, so "enrolled at the end of a day" reads few items. */
   cohortEnrolment: (s: ViewScope, cohortId: string, day: string): ViewKey => ({
     pk: viewKeys.cohortDaily(s, cohortId),

@@ -12,7 +12,7 @@ import {
 import { type Change, coalesce, diff, keyId, type ViewKey } from './changes.ts';
 import { type ViewScope, viewKeys } from './keys.ts';
 import { type ProjectionEnv, STREAM_PROJECTIONS } from './projections/index.ts';
-import { attributeCount, transactItem, type ViewTable } from './viewTable.ts';
+import { attributeCount, type Row, transactItem, type ViewTable } from './viewTable.ts';
 
 // The projector: applies each source stream's new events to the views, with a checkpoint per
 // source stream written in the same transaction as the change (DESIGN.md §6). A version is
@@ -39,6 +39,8 @@ export interface ProjectorOptions {
   /** Which generation to write: the serving one by default (a rebuild's catch-up names its own). */
   readonly generation?: (tenantId: string) => Promise<number>;
   readonly clock?: () => number;
+  /** How many small streams' events are kept between batches (default 2,000). */
+  readonly cachedStreams?: number;
 }
 
 /** One source stream's records in a batch. */
@@ -73,13 +75,17 @@ const groupByStream = (records: readonly EventRecord[]): StreamGroup[] => {
 };
 
 /** Runs `f` over `items`, at most `limit` at a time. */
-const mapLimit = async <T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> => {
+const mapLimit = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  f: (item: T, index: number) => Promise<R>,
+): Promise<R[]> => {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await f(items[i] as T);
+      out[i] = await f(items[i] as T, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -95,6 +101,8 @@ export class Projector implements StreamConsumer {
   private readonly clock: () => number;
   private readonly generationOf: (tenantId: string) => Promise<number>;
   private readonly generations = new Map<string, { at: number; value: Promise<number> }>();
+  private readonly histories = new Map<string, RecordedEvent[]>();
+  private readonly historiesMax: number;
   private readonly tenantLogs = new Map<string, { loadedAt: string; events: RecordedEvent<TenantEvent>[] }>();
 
   constructor(options: ProjectorOptions) {
@@ -104,6 +112,7 @@ export class Projector implements StreamConsumer {
     this.ttl = options.settingsTtlMs ?? 5_000;
     this.clock = options.clock ?? Date.now;
     this.generationOf = options.generation ?? ((tenantId) => this.servingGeneration(tenantId));
+    this.historiesMax = options.cachedStreams ?? 2_000;
   }
 
   async consume(records: readonly EventRecord[]): Promise<{ readonly failed: readonly string[] }> {
@@ -111,8 +120,14 @@ export class Projector implements StreamConsumer {
     let pending = groupByStream(records).filter((g) => this.projects(g.pk));
     for (let retries = 0; pending.length > 0 && retries < MAX_ROUNDS; ) {
       if (retries > 0) await sleep(Math.random() * Math.min(200, 10 * 2 ** retries));
-      const plans = await mapLimit(pending, 8, (group) =>
-        this.plan(group).catch((error: unknown) => {
+      const scopes = await Promise.all(pending.map((g) => this.scopeOf(g.pk)));
+      // Every checkpoint of the batch in one read (strongly consistent: they decide what is applied).
+      const rows = await this.views.getMany(
+        pending.map((g, i) => viewKeys.checkpoint(scopes[i] as ViewScope, g.pk)),
+        { consistent: true },
+      );
+      const plans = await mapLimit(pending, 8, (group, i) =>
+        this.plan(group, scopes[i] as ViewScope, rows[i]).catch((error: unknown) => {
           this.logger.error('projector: a stream could not be projected', { pk: group.pk, error: String(error) });
           failed.push(group.firstSequence);
           return null;
@@ -169,12 +184,15 @@ export class Projector implements StreamConsumer {
     return zone;
   }
 
-  private async plan(group: StreamGroup): Promise<Plan | null> {
+  private async scopeOf(pk: string): Promise<ViewScope> {
+    const tenantId = parseTenantId(streamOf(pk).scope);
+    return { tenantId, generation: await this.generationFor(tenantId) };
+  }
+
+  private async plan(group: StreamGroup, scope: ViewScope, row: Row | undefined): Promise<Plan | null> {
     const stream = streamOf(group.pk);
-    const tenantId = parseTenantId(stream.scope);
-    const scope: ViewScope = { tenantId, generation: await this.generationFor(tenantId) };
+    const tenantId = parseTenantId(scope.tenantId);
     const checkpointKey = viewKeys.checkpoint(scope, group.pk);
-    const row = await this.views.get(checkpointKey, true);
     const applied = typeof row?.v === 'number' ? row.v : 0;
     const last = Math.max(...group.items.map((r) => Number(r.item.sk?.N)));
     if (last <= applied) return null;
@@ -187,7 +205,7 @@ export class Projector implements StreamConsumer {
     let changes: Change[];
     let upTo = last;
     if (projection.kind === 'whole') {
-      const events = await this.store.readStream(stream, { toVersion: upTo });
+      const events = await this.history(group, upTo);
       const before = projection.contribution(
         events.filter((e) => e.version <= applied),
         env,
@@ -195,7 +213,7 @@ export class Projector implements StreamConsumer {
       changes = diff(before, projection.contribution(events, env));
     } else {
       upTo = Math.min(last, applied + MAX_EVENTS_PER_PLAN);
-      const events = await this.eventsAfter(group, applied, upTo);
+      const events = await this.eventsBetween(group, applied, upTo);
       changes = events.flatMap((e) => projection.changes(e, env));
     }
     const checkpoint = transactItem(
@@ -217,10 +235,11 @@ export class Projector implements StreamConsumer {
     return event?.meta.recordedAt ?? new Date(this.clock()).toISOString();
   }
 
-  /** Versions `applied + 1`..`upTo`: from the batch when it has them all, else from the store (a gap). */
-  private async eventsAfter(group: StreamGroup, applied: number, upTo: number): Promise<RecordedEvent[]> {
+  /** Versions `after + 1`..`upTo`: from the batch when it has them all, else from the store (a gap). */
+  private async eventsBetween(group: StreamGroup, after: number, upTo: number): Promise<RecordedEvent[]> {
+    if (upTo <= after) return [];
     const byVersion = new Map(group.items.map((r) => [Number(r.item.sk?.N), r.item]));
-    const wanted = Array.from({ length: upTo - applied }, (_, i) => applied + 1 + i);
+    const wanted = Array.from({ length: upTo - after }, (_, i) => after + 1 + i);
     const stream = streamOf(group.pk);
     if (wanted.every((v) => byVersion.has(v))) {
       return this.store.decodeItems(
@@ -228,7 +247,25 @@ export class Projector implements StreamConsumer {
         wanted.map((v) => byVersion.get(v) as Record<string, AttributeValue>),
       );
     }
-    return this.store.readStream(stream, { fromVersion: applied + 1, toVersion: upTo });
+    return this.store.readStream(stream, { fromVersion: after + 1, toVersion: upTo });
+  }
+
+  /**
+   * A small stream's events 1..`upTo`. Events never change, so the ones read before are kept
+   * (a few thousand streams, least recently used out first) and only the new ones are read:
+   * a warm projector mostly reads nothing but the batch.
+   */
+  private async history(group: StreamGroup, upTo: number): Promise<RecordedEvent[]> {
+    const cached = this.histories.get(group.pk) ?? [];
+    this.histories.delete(group.pk);
+    const events =
+      cached.length >= upTo ? cached : [...cached, ...(await this.eventsBetween(group, cached.length, upTo))];
+    this.histories.set(group.pk, events);
+    if (this.histories.size > this.historiesMax) {
+      const oldest = this.histories.keys().next().value;
+      if (oldest !== undefined) this.histories.delete(oldest);
+    }
+    return events.length > upTo ? events.slice(0, upTo) : events;
   }
 
   /** Packs plans into transactions (coalescing writes to one item) and runs them; answers what to plan again. */

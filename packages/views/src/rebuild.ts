@@ -1,7 +1,7 @@
 import type { TenantId } from '@app/core';
-import { type EventStore, logPartition, streamRef } from '@app/event-store';
+import { type EventStore, streamRef } from '@app/event-store';
 import { readTenantLog as rawTenantLog } from '@app/streams';
-import { ConditionalCheckFailedException, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { viewKeys } from './keys.ts';
 import { Projector } from './projector.ts';
 import { replayTenant } from './replay.ts';
@@ -16,7 +16,9 @@ import type { ViewTable } from './viewTable.ts';
 export interface RebuildProgress {
   readonly phase: 'replay' | 'catch-up' | 'switched';
   readonly events: number;
-  readonly total: number;
+  readonly streams: number;
+  /** The streams the serving views count: an estimate of the whole. */
+  readonly totalStreams: number;
 }
 
 export interface RebuildOptions {
@@ -58,29 +60,16 @@ export class UnknownTenantError extends Error {
   }
 }
 
-/** How many events the log holds between two instants: a count per day partition, no items read. */
-export const countTenantLog = async (options: RebuildOptions, from: string, to: string): Promise<number> => {
-  let total = 0;
-  for (let day = Date.parse(`${from.slice(0, 10)}T00:00:00.000Z`); day <= Date.parse(to); day += 86_400_000) {
-    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-    do {
-      const page = await options.views.client.send(
-        new QueryCommand({
-          TableName: options.eventsTable,
-          IndexName: 'gsi1',
-          Select: 'COUNT',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': { S: logPartition(options.tenantId, new Date(day).toISOString()) },
-            ':from': { S: from },
-            ':to': { S: `${to}~` },
-          },
-          ...(start && { ExclusiveStartKey: start }),
-        }),
-      );
-      total += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+/**
+ * How many streams the tenant has, as the serving views count them (members, cohorts,
+ * contacts, interviews and the tenant itself): the progress bar's whole, read in one request
+ * rather than by counting the log.
+ */
+const streamsEstimate = async (views: ViewTable, tenantId: string, generation: number): Promise<number> => {
+  const summary = await views.get(viewKeys.tenantSummary({ tenantId, generation }));
+  let total = 1;
+  for (const [name, value] of Object.entries(summary ?? {})) {
+    if (typeof value === 'number' && /^(members_|cohorts$|contacts$|interviews$)/.test(name)) total += value;
   }
   return total;
 };
@@ -129,7 +118,7 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
 
   // 1. Bulk replay up to the high-water mark.
   const highWaterMark = iso(clock());
-  const total = await countTenantLog(options, first.meta.recordedAt, highWaterMark);
+  const totalStreams = await streamsEstimate(views, tenantId, previous);
   const sink = new BatchWriteSink(views);
   const throttle = throttleAt(options.ratePerSecond, clock, sleep);
   const replayed = await replayTenant({
@@ -138,7 +127,7 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
     scope: { tenantId, generation },
     upTo: highWaterMark,
     sink,
-    onProgress: (events) => options.onProgress?.({ phase: 'replay', events, total }),
+    onProgress: (events, streams) => options.onProgress?.({ phase: 'replay', events, streams, totalStreams }),
     ...(throttle && { throttle }),
   });
 
@@ -154,7 +143,12 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
       const { failed } = await projector.consume(batch);
       if (failed.length > 0) throw new Error(`the catch-up could not project ${failed.length} stream(s)`);
       caughtUp += batch.length;
-      options.onProgress?.({ phase: 'catch-up', events: replayed.events + caughtUp, total });
+      options.onProgress?.({
+        phase: 'catch-up',
+        events: replayed.events + caughtUp,
+        streams: replayed.streams,
+        totalStreams,
+      });
       batch = [];
     };
     for await (const item of rawTenantLog(views.client, options.eventsTable, tenantId, { from, to })) {
@@ -186,6 +180,11 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
   const switchedAt = clock();
   await sleep(options.projectorCacheMs ?? 5_000);
   await pass(iso(switchedAt - (options.projectorCacheMs ?? 5_000) - margin));
-  options.onProgress?.({ phase: 'switched', events: replayed.events + caughtUp, total });
+  options.onProgress?.({
+    phase: 'switched',
+    events: replayed.events + caughtUp,
+    streams: replayed.streams,
+    totalStreams,
+  });
   return { generation, previous, events: replayed.events, streams: replayed.streams, caughtUp, highWaterMark };
 };

@@ -27,8 +27,8 @@ export interface ReplayOptions {
   /** Events recorded after this instant are left out (the high-water mark, or `asOf`). */
   readonly upTo: string;
   readonly sink: ViewSink;
-  /** Told after each stream, with the events replayed so far. */
-  readonly onProgress?: (events: number) => void;
+  /** Told after each stream, with the events and streams replayed so far. */
+  readonly onProgress?: (events: number, streams: number) => void;
   /** Waits as the rate limit asks, given the events about to be replayed. */
   readonly throttle?: (events: number) => Promise<void>;
   /** Streams replayed at once. */
@@ -70,17 +70,6 @@ class SharedItems {
     for (const { key, item } of this.items.values()) {
       yield { key, item: Object.fromEntries(Object.entries(item).filter(([, v]) => v !== 0)) };
     }
-  }
-}
-
-/** The streams of the tenant's log recorded up to `upTo`, each once, in the order they began. */
-async function* streamsOf(store: EventStore, tenantId: TenantId, from: string, upTo: string) {
-  const seen = new Set<string>();
-  for await (const event of store.readTenantLog(tenantId, { from, to: upTo })) {
-    const pk = streamKey(event.stream);
-    if (seen.has(pk)) continue;
-    seen.add(pk);
-    yield event.stream;
   }
 }
 
@@ -128,15 +117,15 @@ export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult
     await sink.put(viewKeys.checkpoint(scope, streamKey(stream)), { v: last.version, tz: timeZone });
     events += recorded.length;
     streams++;
-    options.onProgress?.(events);
+    options.onProgress?.(events, streams);
   };
 
   // A few streams at a time: each is a query and a fold, the sink batches the writes.
   const running = new Set<Promise<void>>();
-  for await (const stream of streamsOf(store, tenantId, began, upTo)) {
+  for await (const stream of store.streamsBegun(tenantId, { from: began, to: upTo })) {
     const task = project(stream).finally(() => running.delete(task));
     running.add(task);
-    if (running.size >= (options.concurrency ?? 8)) await Promise.race(running);
+    if (running.size >= (options.concurrency ?? 16)) await Promise.race(running);
   }
   await Promise.all(running);
   await sink.finish(shared.all());

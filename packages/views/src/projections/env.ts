@@ -31,6 +31,14 @@ export class Contributions extends ContributionBuilder {
     return this;
   }
 
+  /** Marks the student active on the day `event` occurred, for each cohort it was stamped with. */
+  active(event: RecordedEvent, studentId: string): this {
+    const day = localDay(event.occurredAt, this.env.timeZone);
+    for (const cohort of cohortsOf(event))
+      this.count(viewKeys.cohortActivity(this.env.scope, cohort, day), `a_${studentId}`);
+    return this;
+  }
+
   /** `n` added to a counter of the tenant summary. */
   tenant(name: string, n = 1): this {
     return this.count(viewKeys.tenantSummary(this.env.scope), name, n);

@@ -120,7 +120,7 @@ export const interviewContribution = (events: readonly Recorded[], env: Projecti
 
   // Events counted in the bucket of the day they occurred, for the cohorts stamped on them.
   for (const e of live) {
-    if (isOwn(e)) c.inBuckets(e, `a_${student}`);
+    if (isOwn(e)) c.active(e, student);
     const metric = COUNTED[e.type];
     if (metric) c.inBuckets(e, `n_${metric}`).count(progress, metric);
   }

@@ -145,15 +145,22 @@ class Story {
 
 const counts = (c: Contribution, key: ViewKey): Readonly<Record<string, number>> =>
   c.counters.get(keyId(key))?.counts ?? {};
-const day = (c: Contribution, cohort: string, date: string) => counts(c, viewKeys.cohortDay(scope, cohort, date));
+/** A day's counters and its active students, together. */
+const day = (c: Contribution, cohort: string, date: string) => ({
+  ...counts(c, viewKeys.cohortDay(scope, cohort, date)),
+  ...counts(c, viewKeys.cohortActivity(scope, cohort, date)),
+});
 const progress = (c: Contribution, student = ADA) => counts(c, viewKeys.studentProgress(scope, student));
-/** The cohort-day buckets a contribution adds to, as `cohort day` → counts. */
-const buckets = (c: Contribution) =>
-  Object.fromEntries(
-    [...c.counters.values()]
-      .filter(({ key }) => key.sk.startsWith('day#'))
-      .map(({ key, counts }) => [`${key.pk.split('#').at(-1)} ${key.sk.slice(4)}`, counts]),
-  );
+/** The cohort-day buckets a contribution adds to (counters and active students merged), as `cohort day` → counts. */
+const buckets = (c: Contribution) => {
+  const out: Record<string, Record<string, number>> = {};
+  for (const { key, counts } of c.counters.values()) {
+    if (!key.sk.startsWith('day#') && !key.sk.startsWith('act#')) continue;
+    const id = `${key.pk.split('#').at(-1)} ${key.sk.slice(4)}`;
+    out[id] = { ...out[id], ...counts };
+  }
+  return out;
+};
 /** The sum of one counter over every cohort-day bucket. */
 const total = (c: Contribution, name: string) =>
   [...c.counters.values()]
@@ -269,8 +276,9 @@ describe('interviewContribution', () => {
     );
     const changes = diff(before, s.contribution()).filter((c) => c.key.pk === viewKeys.cohortDaily(scope, A));
     expect(changes.sort((a, b) => a.key.sk.localeCompare(b.key.sk))).toEqual([
+      update(viewKeys.cohortActivity(scope, A, '2026-09-20'), { add: { [`a_${ADA}`]: 1 } }),
       update(viewKeys.cohortDay(scope, A, '2026-09-01'), { add: { o_replied: 1, f_REPLIED: 1 } }),
-      update(viewKeys.cohortDay(scope, A, '2026-09-20'), { add: { [`a_${ADA}`]: 1, n_repliesReceived: 1 } }),
+      update(viewKeys.cohortDay(scope, A, '2026-09-20'), { add: { n_repliesReceived: 1 } }),
     ]);
   });
 
@@ -356,7 +364,7 @@ describe('interviewContribution', () => {
     expect(progress(twice).thankYousSent).toBe(1);
     // the note is the student's activity on Sep 8, nothing more
     const counters = diff(once, twice).filter((c) => c.op === 'update' && Object.keys(c.add).length > 0);
-    expect(counters).toEqual([update(viewKeys.cohortDay(scope, A, '2026-09-08'), { add: { [`a_${ADA}`]: 1 } })]);
+    expect(counters).toEqual([update(viewKeys.cohortActivity(scope, A, '2026-09-08'), { add: { [`a_${ADA}`]: 1 } })]);
   });
 
   it('counts an abandoned outreach once, even when a late follow-up lets it be abandoned again', () => {
@@ -450,7 +458,8 @@ describe('interviewContribution', () => {
     expect(counters).toEqual(
       [
         update(viewKeys.cohortDay(scope, A, '2026-09-05'), { add: { c_fulfilled: 1 } }),
-        update(viewKeys.cohortDay(scope, A, '2026-09-09'), { add: { [`a_${ADA}`]: 1, n_commitmentsFulfilled: 1 } }),
+        update(viewKeys.cohortActivity(scope, A, '2026-09-09'), { add: { [`a_${ADA}`]: 1 } }),
+        update(viewKeys.cohortDay(scope, A, '2026-09-09'), { add: { n_commitmentsFulfilled: 1 } }),
         update(viewKeys.studentProgress(scope, ADA), { add: { commitmentsFulfilled: 1, openCommitments: -1 } }),
       ].sort((a, b) => keyId(a.key).localeCompare(keyId(b.key))),
     );
