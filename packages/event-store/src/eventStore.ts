@@ -237,10 +237,32 @@ export class EventStore {
   /** The scope's log (gsi1), in recorded order, one day's partition at a time: never all in memory. */
   async *readTenantLog(scope: Scope, range: LogRange): AsyncGenerator<RecordedEvent> {
     if (!isoInstantMs(range.from) || !isoInstantMs(range.to)) throw new Error('the log range needs ISO instants');
+    for await (const page of this.logPages(scope, range)) {
+      const keys = await this.keysFor(scope, page);
+      for (const item of page) {
+        try {
+          yield decodeEvent(this.catalog, item, streamOf(item.pk?.S as string), keys);
+        } catch (error) {
+          if (!range.onInvalid) throw error;
+          range.onInvalid(error, item);
+        }
+      }
+    }
+  }
+
+  /** Pages of the log between two instants, a day's partition at a time (`narrow` filters and projects). */
+  private async *logPages(
+    scope: Scope,
+    range: { from: string; to: string },
+    narrow: Pick<QueryCommandInput, 'FilterExpression' | 'ProjectionExpression'> & {
+      values?: Record<string, AttributeValue>;
+    } = {},
+  ): AsyncGenerator<Item[]> {
     const from = new Date(range.from).toISOString();
     const to = new Date(range.to).toISOString();
+    const { values, ...expressions } = narrow;
     for (let day = new Date(`${from.slice(0, 10)}T00:00:00.000Z`); day.toISOString() <= to; ) {
-      const input: QueryCommandInput = {
+      yield* this.pages({
         TableName: this.table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
@@ -248,19 +270,10 @@ export class EventStore {
           ':pk': { S: logPartition(scope, day.toISOString()) },
           ':from': { S: from },
           ':to': { S: `${to}~` },
+          ...values,
         },
-      };
-      for await (const page of this.pages(input)) {
-        const keys = await this.keysFor(scope, page);
-        for (const item of page) {
-          try {
-            yield decodeEvent(this.catalog, item, streamOf(item.pk?.S as string), keys);
-          } catch (error) {
-            if (!range.onInvalid) throw error;
-            range.onInvalid(error, item);
-          }
-        }
-      }
+        ...expressions,
+      });
       day = new Date(day.getTime() + 86_400_000);
     }
   }
@@ -271,24 +284,13 @@ export class EventStore {
    * rebuild walks to read each stream once.
    */
   async *streamsBegun(scope: Scope, range: { from: string; to: string }): AsyncGenerator<StreamRef> {
-    const from = new Date(range.from).toISOString();
-    const to = new Date(range.to).toISOString();
-    for (let day = new Date(`${from.slice(0, 10)}T00:00:00.000Z`); day.toISOString() <= to; ) {
-      const input: QueryCommandInput = {
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        FilterExpression: 'sk = :first',
-        ProjectionExpression: 'pk',
-        ExpressionAttributeValues: {
-          ':pk': { S: logPartition(scope, day.toISOString()) },
-          ':from': { S: from },
-          ':to': { S: `${to}~` },
-          ':first': { N: '1' },
-        },
-      };
-      for await (const page of this.pages(input)) for (const item of page) yield streamOf(item.pk?.S as string);
-      day = new Date(day.getTime() + 86_400_000);
+    const firstEvents = {
+      FilterExpression: 'sk = :first',
+      ProjectionExpression: 'pk',
+      values: { ':first': { N: '1' } },
+    };
+    for await (const page of this.logPages(scope, range, firstEvents)) {
+      for (const item of page) yield streamOf(item.pk?.S as string);
     }
   }
 

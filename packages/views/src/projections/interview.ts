@@ -1,6 +1,7 @@
 import type { VersionedEvent } from '@app/core';
 import {
   type ActiveInterview,
+  DEADLINE_OUTCOMES,
   type DeadlineKind,
   type InterviewEvent,
   type InterviewState,
@@ -37,15 +38,7 @@ export interface PendingItem {
   readonly ref: string | null;
 }
 
-const OUTCOMES = new Set([
-  'FollowUpDue',
-  'SecondContactDue',
-  'OutreachAbandoned',
-  'MeetingPrepDue',
-  'ThankYouOverdue',
-  'CommitmentOverdue',
-  'KeepInTouchDue',
-]);
+const OUTCOMES: ReadonlySet<string> = new Set(DEADLINE_OUTCOMES);
 /** The student's own doing: not what time recorded, not a correction. */
 const isOwn = (e: Recorded) => !OUTCOMES.has(e.type) && e.type !== 'EntryVoided';
 
