@@ -352,7 +352,7 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
       thankYousSent,
       referralsReceived: referrals,
     });
-    expect(a.series('DAY')).toEqual([
+    expect(await a.series('DAY')).toEqual([
       b('2026-09-02', 2, 0, 0), // I1, I3 reached out
       b('2026-09-03', 1, 0, 0), // I4
       b('2026-09-04', 1, 1, 0), // I5; I3 held
@@ -369,7 +369,11 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
       b('2026-09-15', 0, 0, 0), // only I6's reply and I2's abandonment: neither is in the series
     ]);
     // ISO weeks start Monday: Aug 31 (holding Sep 2–6 of the range), Sep 7 (7–13), Sep 14 (14–15).
-    expect(a.series('WEEK')).toEqual([b('2026-08-31', 5, 2, 2, 1), b('2026-09-07', 1, 2, 1), b('2026-09-14', 1, 0, 0)]);
+    expect(await a.series('WEEK')).toEqual([
+      b('2026-08-31', 5, 2, 2, 1),
+      b('2026-09-07', 1, 2, 1),
+      b('2026-09-14', 1, 0, 0),
+    ]);
   });
 
   it('changes with the range: Sep 2–8 (a late reply still counts for the reply rate, an even median)', async () => {
@@ -405,7 +409,7 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
       THANKED: 3,
       KEPT_IN_TOUCH: 1,
     });
-    expect(s.series('WEEK')).toEqual([
+    expect(await s.series('WEEK')).toEqual([
       { start: '2026-08-31', outreachSent: 5, meetingsHeld: 2, thankYousSent: 2, referralsReceived: 1 },
       { start: '2026-09-07', outreachSent: 1, meetingsHeld: 1, thankYousSent: 0, referralsReceived: 0 },
     ]);
@@ -443,7 +447,7 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
     expect(sep1.studentsEnrolled).toBe(3);
     expect(sep1.activeStudents).toBe(3); // Ada, Ben, Cy (Dee not yet enrolled)
     expect(sep1.replyRate).toBe(0); // I2 never got a reply
-    expect(sep1.series('DAY')).toEqual([
+    expect(await sep1.series('DAY')).toEqual([
       { start: '2026-09-01', outreachSent: 1, meetingsHeld: 0, thankYousSent: 0, referralsReceived: 0 },
     ]);
     // Sep 2 local holds I1 and I3, not I2.
@@ -474,9 +478,9 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
     expect(f.activeStudents).toBe(0);
     expect(f.outreachSent).toBe(0);
     expect(f.replyRate).toBeNull();
-    expect(f.series('DAY')).toHaveLength(31);
+    expect(await f.series('DAY')).toHaveLength(31);
     // Oct 1 2026 is a Thursday: weeks of Sep 28, Oct 5, 12, 19, 26.
-    expect(f.series('WEEK').map((x) => x.start)).toEqual([
+    expect((await f.series('WEEK')).map((x) => x.start)).toEqual([
       '2026-09-28',
       '2026-10-05',
       '2026-10-12',
@@ -542,6 +546,6 @@ describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
     expect(await refused('2026-09-02', '2026-02-30')).toBe('to');
     expect(await refused('yesterday', '2026-09-15')).toBe('from');
     // 366 days is the longest range allowed.
-    expect((await analytics(ids.cohortA, '2026-01-01', '2027-01-01')).series('DAY')).toHaveLength(366);
+    expect(await (await analytics(ids.cohortA, '2026-01-01', '2027-01-01')).series('DAY')).toHaveLength(366);
   });
 });

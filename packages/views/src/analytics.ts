@@ -49,7 +49,8 @@ export interface CohortAnalytics {
   readonly commitmentsFulfilledRate: number | null;
   readonly outreachAbandoned: number;
   readonly funnel: readonly { readonly stage: FunnelStage; readonly count: number }[];
-  readonly series: (granularity: Granularity) => readonly AnalyticsBucket[];
+  /** Read when asked for: day by day, or by ISO week. */
+  readonly series: (granularity: Granularity) => Promise<readonly AnalyticsBucket[]>;
   /**
    * Enrolled students at risk as of `now`: read per student (their progress), so it is asked
    * for apart from the figures, which read day buckets only.
@@ -169,6 +170,24 @@ export const riskReasons = (p: StudentProgress, now: string): string[] => {
   return reasons;
 };
 
+/**
+ * A range of local dates as the whole months in it (`yyyy-mm`, first and last) and the runs of
+ * days at its edges that do not fill a month.
+ */
+export const splitRange = (from: string, to: string) => {
+  const start = DateTime.fromISO(from, { zone: 'UTC' });
+  const end = DateTime.fromISO(to, { zone: 'UTC' });
+  const firstFull = start.day === 1 ? start : start.plus({ months: 1 }).startOf('month');
+  const lastFull = end.plus({ days: 1 }).day === 1 ? end.startOf('month') : end.startOf('month').minus({ months: 1 });
+  if (firstFull > lastFull) return { months: null, days: [[from, to]] as [string, string][] };
+  const days: [string, string][] = [];
+  if (firstFull > start) days.push([from, firstFull.minus({ days: 1 }).toISODate() as string]);
+  const afterLast = lastFull.endOf('month').plus({ days: 1 }).startOf('day');
+  if (afterLast <= end) days.push([afterLast.toISODate() as string, to]);
+  const month = (d: DateTime) => d.toFormat('yyyy-MM');
+  return { months: [month(firstFull), month(lastFull)] as [string, string], days };
+};
+
 const weekStart = (day: string) => DateTime.fromISO(day, { zone: 'UTC' }).startOf('week').toISODate() as string;
 
 /** Reads views as coaches and students see them. */
@@ -214,14 +233,29 @@ export class ViewReader {
     const { from, to, now } = range;
     checkRange(from, to);
     const pk = viewKeys.cohortDaily(scope, cohortId);
-    const [buckets, activity, enrolment] = await Promise.all([
-      this.views.query(pk, { from: `day#${from}`, to: `day#${to}` }),
-      this.views.query(pk, { from: `act#${from}`, to: `act#${to}` }),
+    // Whole months read their month items; only the days at the edges read day items.
+    const { months, days } = splitRange(from, to);
+    const reads = [
+      ...(months
+        ? [`mon#`, `mact#`].map((k) => this.views.query(pk, { from: `${k}${months[0]}`, to: `${k}${months[1]}` }))
+        : []),
+      ...days.flatMap(([a, b]) =>
+        [`day#`, `act#`].map((k) => this.views.query(pk, { from: `${k}${a}`, to: `${k}${b}` })),
+      ),
+    ];
+    const [enrolment, ...parts] = await Promise.all([
       this.views.query(pk, { from: 'enrol#', to: `enrol#${to}`, projection: ['enrolled'] }),
+      ...reads,
     ]);
-    const t = totals([...buckets, ...activity]);
-    const byDay = new Map(buckets.map((b) => [String(b.sk).slice('day#'.length), b]));
-    const series = (granularity: Granularity): AnalyticsBucket[] => {
+    const t = totals(parts.flat());
+    /** The four day-by-day counters of the series, read only when a series is asked for. */
+    const series = async (granularity: Granularity): Promise<AnalyticsBucket[]> => {
+      const rows = await this.views.query(pk, {
+        from: `day#${from}`,
+        to: `day#${to}`,
+        projection: ['sk', 'n_outreachSent', 'n_meetingsHeld', 'n_thankYousSent', 'n_referralsReceived'],
+      });
+      const byDay = new Map(rows.map((b) => [String(b.sk).slice('day#'.length), b]));
       const out = new Map<
         string,
         { outreachSent: number; meetingsHeld: number; thankYousSent: number; referralsReceived: number }

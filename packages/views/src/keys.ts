@@ -56,6 +56,16 @@ export const viewKeys = {
     pk: viewKeys.cohortDaily(s, cohortId),
     sk: `day#${day}`,
   }),
+  /** A month's counters: the sum of its days, so a long range reads months, not every day. */
+  cohortMonth: (s: ViewScope, cohortId: string, month: string): ViewKey => ({
+    pk: viewKeys.cohortDaily(s, cohortId),
+    sk: `mon#${month}`,
+  }),
+  /** A month's active students (a count per student). */
+  cohortMonthActivity: (s: ViewScope, cohortId: string, month: string): ViewKey => ({
+    pk: viewKeys.cohortDaily(s, cohortId),
+    sk: `mact#${month}`,
+  }),
   /** The students active on a day (a count per student): apart from the day's counters, which stay small. */
   cohortActivity: (s: ViewScope, cohortId: string, day: string): ViewKey => ({
     pk: viewKeys.cohortDaily(s, cohortId),

@@ -3,6 +3,7 @@ import { testDb } from '@app/testing';
 import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { ViewReader } from './analytics.ts';
 import { runScenario } from './fixtures/scenario.ts';
 import { World } from './fixtures/world.ts';
 import { viewKeys } from './keys.ts';
@@ -97,6 +98,37 @@ describe('the projector', () => {
       meetingsHeld: 1,
       thankYousSent: 1,
       thankYousOnTime: 1,
+    });
+  });
+});
+
+describe('month items', () => {
+  it('give a month-aligned range the figures its days add up to', async () => {
+    const w = new World(testDb(), { policy: { timeZone: 'America/New_York' } });
+    const { cohortA } = await runScenario(w);
+    expect((await w.projector().consume(await w.records())).failed).toEqual([]);
+    const scope = { tenantId: w.tenantId, generation: 1 };
+    const pk = viewKeys.cohortDaily(scope, cohortA);
+    const days = await w.views.query(pk, { from: 'day#2026-09-01', to: 'day#2026-09-30' });
+    const active = await w.views.query(pk, { from: 'act#2026-09-01', to: 'act#2026-09-30' });
+    const sum = (name: string) => days.reduce((n, d) => n + (typeof d[name] === 'number' ? (d[name] as number) : 0), 0);
+    const students = new Set(
+      active.flatMap((d) => Object.keys(d).filter((k) => k.startsWith('a_') && (d[k] as number) > 0)),
+    );
+
+    const september = await new ViewReader(w.views).cohortAnalytics(scope, cohortA, {
+      from: '2026-09-01',
+      to: '2026-09-30',
+      now: w.now,
+    });
+    expect(sum('n_outreachSent')).toBeGreaterThan(0);
+    expect(september).toMatchObject({
+      outreachSent: sum('n_outreachSent'),
+      repliesReceived: sum('n_repliesReceived'),
+      meetingsHeld: sum('n_meetingsHeld'),
+      thankYousSent: sum('n_thankYousSent'),
+      contactsAdded: sum('n_contactsAdded'),
+      activeStudents: students.size,
     });
   });
 });

@@ -24,18 +24,26 @@ export class Contributions extends ContributionBuilder {
     super();
   }
 
-  /** Adds `n` to `name` in the bucket of the day `event` occurred, for each cohort it was stamped with. */
+  /**
+   * Adds `n` to `name` in the bucket of the day `event` occurred, and in its month's, for each
+   * cohort it was stamped with.
+   */
   inBuckets(event: RecordedEvent, name: string, n = 1): this {
     const day = localDay(event.occurredAt, this.env.timeZone);
-    for (const cohort of cohortsOf(event)) this.count(viewKeys.cohortDay(this.env.scope, cohort, day), name, n);
+    for (const cohort of cohortsOf(event)) {
+      this.count(viewKeys.cohortDay(this.env.scope, cohort, day), name, n);
+      this.count(viewKeys.cohortMonth(this.env.scope, cohort, day.slice(0, 7)), name, n);
+    }
     return this;
   }
 
-  /** Marks the student active on the day `event` occurred, for each cohort it was stamped with. */
+  /** Marks the student active on the day (and the month) `event` occurred, for each cohort it was stamped with. */
   active(event: RecordedEvent, studentId: string): this {
     const day = localDay(event.occurredAt, this.env.timeZone);
-    for (const cohort of cohortsOf(event))
+    for (const cohort of cohortsOf(event)) {
       this.count(viewKeys.cohortActivity(this.env.scope, cohort, day), `a_${studentId}`);
+      this.count(viewKeys.cohortMonthActivity(this.env.scope, cohort, day.slice(0, 7)), `a_${studentId}`);
+    }
     return this;
   }
 

@@ -16,6 +16,7 @@ import {
 } from '@app/domain';
 import { newTenantId, type RecordedEvent, streamRef } from '@app/event-store';
 import { describe, expect, it } from 'vitest';
+import { splitRange } from '../analytics.ts';
 import {
   type Change,
   type Contribution,
@@ -145,6 +146,8 @@ class Story {
 
 const counts = (c: Contribution, key: ViewKey): Readonly<Record<string, number>> =>
   c.counters.get(keyId(key))?.counts ?? {};
+/** Month items repeat their days' counts (a test of their own checks them). */
+const isMonth = (key: ViewKey) => key.sk.startsWith('mon#') || key.sk.startsWith('mact#');
 /** A day's counters and its active students, together. */
 const day = (c: Contribution, cohort: string, date: string) => ({
   ...counts(c, viewKeys.cohortDay(scope, cohort, date)),
@@ -274,7 +277,9 @@ describe('interviewContribution', () => {
       { type: 'RecordReply', receivedAt: '2026-09-20T17:00:00.000Z', outcome: 'DECLINED' },
       '2026-09-20T17:00:00.000Z',
     );
-    const changes = diff(before, s.contribution()).filter((c) => c.key.pk === viewKeys.cohortDaily(scope, A));
+    const changes = diff(before, s.contribution()).filter(
+      (c) => c.key.pk === viewKeys.cohortDaily(scope, A) && !isMonth(c.key),
+    );
     expect(changes.sort((a, b) => a.key.sk.localeCompare(b.key.sk))).toEqual([
       update(viewKeys.cohortActivity(scope, A, '2026-09-20'), { add: { [`a_${ADA}`]: 1 } }),
       update(viewKeys.cohortDay(scope, A, '2026-09-01'), { add: { o_replied: 1, f_REPLIED: 1 } }),
@@ -363,7 +368,9 @@ describe('interviewContribution', () => {
     expect(total(twice, 't_count')).toBe(1);
     expect(progress(twice).thankYousSent).toBe(1);
     // the note is the student's activity on Sep 8, nothing more
-    const counters = diff(once, twice).filter((c) => c.op === 'update' && Object.keys(c.add).length > 0);
+    const counters = diff(once, twice).filter(
+      (c) => c.op === 'update' && Object.keys(c.add).length > 0 && !isMonth(c.key),
+    );
     expect(counters).toEqual([update(viewKeys.cohortActivity(scope, A, '2026-09-08'), { add: { [`a_${ADA}`]: 1 } })]);
   });
 
@@ -453,7 +460,7 @@ describe('interviewContribution', () => {
       '2026-09-09T17:00:00.000Z',
     );
     const counters = diff(before, s.contribution())
-      .filter((c) => c.op === 'update' && Object.keys(c.add).length > 0)
+      .filter((c) => c.op === 'update' && Object.keys(c.add).length > 0 && !isMonth(c.key))
       .sort((a, b) => keyId(a.key).localeCompare(keyId(b.key)));
     expect(counters).toEqual(
       [
@@ -846,5 +853,41 @@ describe('coalesce and diff', () => {
     const batched = new Map<string, Record<string, ViewValue>>();
     for (let i = 0; i < steps.length; i += 3) applyAll(coalesce(steps.slice(i, i + 3).flat()), batched);
     expect(snapshot(batched)).toEqual(whole);
+  });
+});
+
+describe('month items', () => {
+  it('hold the sum of their days, counters and active students alike', () => {
+    const c = reachedOut([A]).contribution();
+    const sums = (prefix: string) => {
+      const out: Record<string, number> = {};
+      for (const { key, counts } of c.counters.values()) {
+        if (!key.sk.startsWith(prefix)) continue;
+        for (const [name, n] of Object.entries(counts)) out[name] = (out[name] ?? 0) + n;
+      }
+      return out;
+    };
+    expect(sums('mon#')).toEqual(sums('day#'));
+    expect(sums('mact#')).toEqual(sums('act#'));
+    expect(Object.keys(sums('mon#')).length).toBeGreaterThan(2);
+  });
+});
+
+describe('splitRange', () => {
+  it('reads whole months as months and only the edge days as days', () => {
+    expect(splitRange('2026-01-01', '2026-12-31')).toEqual({ months: ['2026-01', '2026-12'], days: [] });
+    expect(splitRange('2026-01-15', '2026-03-10')).toEqual({
+      months: ['2026-02', '2026-02'],
+      days: [
+        ['2026-01-15', '2026-01-31'],
+        ['2026-03-01', '2026-03-10'],
+      ],
+    });
+    expect(splitRange('2026-02-03', '2026-02-20')).toEqual({ months: null, days: [['2026-02-03', '2026-02-20']] });
+    expect(splitRange('2026-02-03', '2026-03-31')).toEqual({
+      months: ['2026-03', '2026-03'],
+      days: [['2026-02-03', '2026-02-28']],
+    });
+    expect(splitRange('2024-02-01', '2024-02-29')).toEqual({ months: ['2024-02', '2024-02'], days: [] });
   });
 });
