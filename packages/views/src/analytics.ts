@@ -159,15 +159,29 @@ export const progressOf = (row: Row | undefined, now: string): StudentProgress =
   };
 };
 
+/** What the at-risk reasons are judged on: a few counts, what is owed, and recent activity. */
+export interface RiskFacts {
+  readonly messagesSent: number;
+  readonly repliesReceived: number;
+  readonly overdue: readonly PendingItem[];
+  /** Whether the student did something of their own on any local day of the last 14 (today included). */
+  readonly activeLately: boolean;
+}
+
 /** The reasons a student is at risk now (DESIGN.md §6), in a fixed order. */
-export const riskReasons = (p: StudentProgress, now: string): string[] => {
+export const riskReasons = (p: RiskFacts): string[] => {
   const reasons: string[] = [];
-  const idleSince = Date.parse(now) - RISK_IDLE_DAYS * 86_400_000;
-  if (p.lastActivityAt === null || Date.parse(p.lastActivityAt) < idleSince) reasons.push('NO_ACTIVITY_14D');
+  if (!p.activeLately) reasons.push('NO_ACTIVITY_14D');
   if (p.overdue.some((o) => o.kind === 'THANK_YOU_OVERDUE')) reasons.push('THANK_YOU_OVERDUE');
   if (p.overdue.some((o) => o.kind === 'FOLLOW_UP_DUE')) reasons.push('FOLLOW_UP_DUE');
   if (p.messagesSent >= RISK_UNANSWERED_MESSAGES && p.repliesReceived === 0) reasons.push('NO_REPLY_AFTER_5');
   return reasons;
+};
+
+/** The local days from 14 days before `now` to `now`'s own, in the tenant's zone. */
+export const lastFortnight = (now: string, timeZone: string): string[] => {
+  const today = DateTime.fromISO(now, { zone: timeZone }).startOf('day');
+  return Array.from({ length: RISK_IDLE_DAYS + 1 }, (_, i) => today.minus({ days: i }).toISODate() as string);
 };
 
 /**
@@ -200,21 +214,36 @@ export class ViewReader {
   }
 
   async studentProgress(scope: ViewScope, studentId: string, now: string): Promise<StudentProgress> {
-    return progressOf(await this.views.get(viewKeys.studentProgress(scope, studentId)), now);
+    const [progress, owed] = await this.views.getMany([
+      viewKeys.studentProgress(scope, studentId),
+      viewKeys.studentOwed(scope, studentId),
+    ]);
+    return progressOf({ ...progress, ...owed }, now);
   }
 
-  /** Many students' progress. */
-  async progressOfMany(scope: ViewScope, studentIds: readonly string[], now: string) {
-    const rows = await this.views.getMany(studentIds.map((id) => viewKeys.studentProgress(scope, id)));
-    return new Map(studentIds.map((id, i) => [id, progressOf(rows[i], now)]));
-  }
-
-  /** The cohort's students now, each with the reasons they are at risk at `now` (those with none left out). */
+  /**
+   * The cohort's students now, each with the reasons they are at risk at `now` (those with none
+   * left out). Per student it reads what is owed and only the counts and days at-risk needs,
+   * however long the student's history.
+   */
   async atRiskStudents(scope: ViewScope, cohortId: string, now: string): Promise<AtRiskStudent[]> {
-    const students = await this.enrolledStudents(scope, cohortId);
-    const progress = await this.progressOfMany(scope, students, now);
-    return students.flatMap((studentId) => {
-      const reasons = riskReasons(progress.get(studentId) as StudentProgress, now);
+    const [students, summary] = await Promise.all([
+      this.enrolledStudents(scope, cohortId),
+      this.views.get(viewKeys.tenantSummary(scope)),
+    ]);
+    const zone = typeof summary?.timeZone === 'string' ? summary.timeZone : 'UTC';
+    const days = lastFortnight(now, zone).map((d) => `ld_${d}`);
+    const [counts, owed] = await Promise.all([
+      this.views.getMany(
+        students.map((id) => viewKeys.studentProgress(scope, id)),
+        { projection: ['messagesSent', 'repliesReceived', ...days] },
+      ),
+      this.views.getMany(students.map((id) => viewKeys.studentOwed(scope, id))),
+    ]);
+    return students.flatMap((studentId, i) => {
+      const p = progressOf({ ...counts[i], ...owed[i] }, now);
+      const row = counts[i] ?? {};
+      const reasons = riskReasons({ ...p, activeLately: days.some((d) => num(row, d) > 0) });
       return reasons.length > 0 ? [{ studentId, reasons }] : [];
     });
   }

@@ -40,6 +40,11 @@ export const viewKeys = {
     pk: `${base(s)}#StudentProgress#${studentId}`,
     sk: 'progress',
   }),
+  /** What a student owes now (pending follow-ups, thank-yous, commitments), apart from the counts. */
+  studentOwed: (s: ViewScope, studentId: string): ViewKey => ({
+    pk: `${base(s)}#StudentProgress#${studentId}`,
+    sk: 'owed',
+  }),
   cohortMembers: (s: ViewScope, cohortId: string) => `${base(s)}#CohortMembers#${cohortId}`,
   cohortMember: (s: ViewScope, cohortId: string, role: 'COACH' | 'STUDENT', memberId: string): ViewKey => ({
     pk: viewKeys.cohortMembers(s, cohortId),

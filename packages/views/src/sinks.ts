@@ -75,8 +75,15 @@ export class MemoryViews implements ViewSink, ViewSource {
     return this.items.get(keyId(key));
   }
 
-  async getMany(keys: readonly ViewKey[]): Promise<(Row | undefined)[]> {
-    return keys.map((key) => this.items.get(keyId(key)));
+  async getMany(
+    keys: readonly ViewKey[],
+    options: { projection?: readonly string[] } = {},
+  ): Promise<(Row | undefined)[]> {
+    const keep = options.projection && new Set(['pk', 'sk', ...options.projection]);
+    return keys.map((key) => {
+      const row = this.items.get(keyId(key));
+      return row && keep ? Object.fromEntries(Object.entries(row).filter(([name]) => keep.has(name))) : row;
+    });
   }
 
   async query(pk: string, range: QueryRange = {}): Promise<Row[]> {

@@ -78,7 +78,10 @@ export interface QueryRange {
 /** What reading views needs: the table, or views replayed in memory (time travel). */
 export interface ViewSource {
   get(key: ViewKey): Promise<Row | undefined>;
-  getMany(keys: readonly ViewKey[], options?: { consistent?: boolean }): Promise<(Row | undefined)[]>;
+  getMany(
+    keys: readonly ViewKey[],
+    options?: { consistent?: boolean; projection?: readonly string[] },
+  ): Promise<(Row | undefined)[]>;
   query(pk: string, range?: QueryRange): Promise<Row[]>;
 }
 
@@ -98,7 +101,16 @@ export class ViewTable implements ViewSource {
 
   /** Every item of a partition (optionally a sort-key range), following pages. */
   /** Many items by key, 100 a request, in the order asked (undefined where there is none). */
-  async getMany(keys: readonly ViewKey[], options: { consistent?: boolean } = {}): Promise<(Row | undefined)[]> {
+  async getMany(
+    keys: readonly ViewKey[],
+    options: { consistent?: boolean; projection?: readonly string[] } = {},
+  ): Promise<(Row | undefined)[]> {
+    // Keys always come back, so rows can be matched to what was asked.
+    const names = options.projection ? ['pk', 'sk', ...options.projection] : undefined;
+    const projection = names && {
+      ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#p${i}`, n])),
+    };
     const found = new Map<string, Row>();
     for (let i = 0; i < keys.length; i += 100) {
       let pending: Record<string, AttributeValue>[] = keys.slice(i, i + 100).map(keyOf);
@@ -106,7 +118,9 @@ export class ViewTable implements ViewSource {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
         const out = await this.client.send(
           new BatchGetItemCommand({
-            RequestItems: { [this.table]: { Keys: pending, ...(options.consistent && { ConsistentRead: true }) } },
+            RequestItems: {
+              [this.table]: { Keys: pending, ...(options.consistent && { ConsistentRead: true }), ...projection },
+            },
           }),
         );
         for (const item of out.Responses?.[this.table] ?? []) {

@@ -47,6 +47,15 @@ export class Contributions extends ContributionBuilder {
     return this;
   }
 
+  /** Counts the student's own doing on the local day `event` occurred (what "active lately" is judged on). */
+  activeDay(studentId: string, event: RecordedEvent): this {
+    return this.count(this.progress(studentId), `ld_${localDay(event.occurredAt, this.env.timeZone)}`);
+  }
+
+  owed(studentId: string): ViewKey {
+    return viewKeys.studentOwed(this.env.scope, studentId);
+  }
+
   /** `n` added to a counter of the tenant summary. */
   tenant(name: string, n = 1): this {
     return this.count(viewKeys.tenantSummary(this.env.scope), name, n);

@@ -113,7 +113,7 @@ export const interviewContribution = (events: readonly Recorded[], env: Projecti
 
   // Events counted in the bucket of the day they occurred, for the cohorts stamped on them.
   for (const e of live) {
-    if (isOwn(e)) c.active(e, student);
+    if (isOwn(e)) c.active(e, student).activeDay(student, e);
     const metric = COUNTED[e.type];
     if (metric) c.inBuckets(e, `n_${metric}`).count(progress, metric);
   }
@@ -165,7 +165,7 @@ export const interviewContribution = (events: readonly Recorded[], env: Projecti
   if (lastActivityAt) c.own(progress, `la_${interviewId}`, lastActivityAt);
   if (pending.length > 0)
     c.own(
-      progress,
+      c.owed(student),
       `pd_${interviewId}`,
       pending.map((p) => ({ ...p })),
     );

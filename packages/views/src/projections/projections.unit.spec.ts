@@ -16,7 +16,7 @@ import {
 } from '@app/domain';
 import { newTenantId, type RecordedEvent, streamRef } from '@app/event-store';
 import { describe, expect, it } from 'vitest';
-import { splitRange } from '../analytics.ts';
+import { lastFortnight, splitRange } from '../analytics.ts';
 import {
   type Change,
   type Contribution,
@@ -371,7 +371,10 @@ describe('interviewContribution', () => {
     const counters = diff(once, twice).filter(
       (c) => c.op === 'update' && Object.keys(c.add).length > 0 && !isMonth(c.key),
     );
-    expect(counters).toEqual([update(viewKeys.cohortActivity(scope, A, '2026-09-08'), { add: { [`a_${ADA}`]: 1 } })]);
+    expect(counters).toEqual([
+      update(viewKeys.studentProgress(scope, ADA), { add: { 'ld_2026-09-08': 1 } }),
+      update(viewKeys.cohortActivity(scope, A, '2026-09-08'), { add: { [`a_${ADA}`]: 1 } }),
+    ]);
   });
 
   it('counts an abandoned outreach once, even when a late follow-up lets it be abandoned again', () => {
@@ -467,17 +470,21 @@ describe('interviewContribution', () => {
         update(viewKeys.cohortDay(scope, A, '2026-09-05'), { add: { c_fulfilled: 1 } }),
         update(viewKeys.cohortActivity(scope, A, '2026-09-09'), { add: { [`a_${ADA}`]: 1 } }),
         update(viewKeys.cohortDay(scope, A, '2026-09-09'), { add: { n_commitmentsFulfilled: 1 } }),
-        update(viewKeys.studentProgress(scope, ADA), { add: { commitmentsFulfilled: 1, openCommitments: -1 } }),
+        update(viewKeys.studentProgress(scope, ADA), {
+          add: { commitmentsFulfilled: 1, openCommitments: -1, 'ld_2026-09-09': 1 },
+        }),
       ].sort((a, b) => keyId(a.key).localeCompare(keyId(b.key))),
     );
   });
 
   it('records what the student owes: a follow-up while awaiting a reply, a thank-you once held', () => {
     const waiting = reachedOut().contribution();
-    const owned = (c: Contribution) => c.owned.get(keyId(viewKeys.studentProgress(scope, ADA)))?.attributes ?? {};
+    const owned = (c: Contribution) => c.owned.get(keyId(viewKeys.studentOwed(scope, ADA)))?.attributes ?? {};
     expect(owned(waiting)).toEqual({
-      la_int_1: '2026-09-02T05:00:00.000Z',
       pd_int_1: [{ kind: 'FOLLOW_UP_DUE', dueAt: '2026-09-09T05:00:00.000Z', ref: null }],
+    });
+    expect(waiting.owned.get(keyId(viewKeys.studentProgress(scope, ADA)))?.attributes).toEqual({
+      la_int_1: '2026-09-02T05:00:00.000Z',
     });
     // the armed deadline, by student and by the cohort stamped on the event that armed it
     const sk = '2026-09-09T05:00:00.000Z#int_1#FOLLOW_UP_DUE-2';
@@ -521,7 +528,7 @@ describe('contactContribution', () => {
     const c = contactContribution(events, env);
     const sep2 = { n_contactsAdded: 1, [`a_${ADA}`]: 1 };
     expect(buckets(c)).toEqual({ [`${A} 2026-09-02`]: sep2, [`${B} 2026-09-02`]: sep2 });
-    expect(progress(c)).toEqual({ contacts: 1 });
+    expect(progress(c)).toEqual({ contacts: 1, 'ld_2026-09-02': 1 });
     expect(counts(c, viewKeys.tenantSummary(scope))).toEqual({ contacts: 1 });
     const graph = viewKeys.referrals(scope, ADA);
     expect(c.items.get(keyId({ pk: graph, sk: 'node#con_2' }))?.item).toEqual({
@@ -542,7 +549,7 @@ describe('contactContribution', () => {
   it('adds a contact stamped with no cohort to no bucket, and nothing at all without ContactAdded', () => {
     const c = contactContribution(contactEvents('con_3', '2026-09-03T17:00:00.000Z', []), env);
     expect(buckets(c)).toEqual({});
-    expect(progress(c)).toEqual({ contacts: 1 });
+    expect(progress(c)).toEqual({ contacts: 1, 'ld_2026-09-03': 1 });
     expect(contactContribution([], env)).toBe(EMPTY_CONTRIBUTION);
   });
 
@@ -889,5 +896,16 @@ describe('splitRange', () => {
       days: [['2026-02-03', '2026-02-28']],
     });
     expect(splitRange('2024-02-01', '2024-02-29')).toEqual({ months: ['2024-02', '2024-02'], days: [] });
+  });
+});
+
+describe('lastFortnight', () => {
+  it('lists the 15 local days from 14 days ago to today, in the tenant’s zone', () => {
+    // 03:00Z on Sep 15 is still Sep 14 in Los Angeles
+    const days = lastFortnight('2026-09-15T03:00:00.000Z', 'America/Los_Angeles');
+    expect(days).toHaveLength(15);
+    expect(days[0]).toBe('2026-09-14');
+    expect(days.at(-1)).toBe('2026-08-31');
+    expect(lastFortnight('2026-09-15T03:00:00.000Z', 'Asia/Tokyo')[0]).toBe('2026-09-15');
   });
 });
