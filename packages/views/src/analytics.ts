@@ -1,6 +1,7 @@
 import { InvalidInputError } from '@app/domain';
 import { DateTime } from 'luxon';
 import { type ViewScope, viewKeys } from './keys.ts';
+import { mondayOf } from './projections/env.ts';
 import { FUNNEL_STAGES, type FunnelStage, type PendingItem } from './projections/interview.ts';
 import type { Row, ViewSource } from './viewTable.ts';
 
@@ -202,7 +203,21 @@ export const splitRange = (from: string, to: string) => {
   return { months: [month(firstFull), month(lastFull)] as [string, string], days };
 };
 
-const weekStart = (day: string) => DateTime.fromISO(day, { zone: 'UTC' }).startOf('week').toISODate() as string;
+/** A range as the ISO weeks wholly in it (their Mondays, first and last) and the part-weeks at its edges. */
+export const splitWeeks = (from: string, to: string) => {
+  const start = DateTime.fromISO(from, { zone: 'UTC' });
+  const end = DateTime.fromISO(to, { zone: 'UTC' });
+  const firstFull = start.weekday === 1 ? start : start.plus({ weeks: 1 }).startOf('week');
+  const lastFull = end.weekday === 7 ? end.startOf('week') : end.startOf('week').minus({ weeks: 1 });
+  if (firstFull > lastFull) return { weeks: null, days: [[from, to]] as [string, string][] };
+  const days: [string, string][] = [];
+  if (firstFull > start) days.push([from, firstFull.minus({ days: 1 }).toISODate() as string]);
+  const afterLast = lastFull.plus({ weeks: 1 });
+  if (afterLast <= end) days.push([afterLast.toISODate() as string, to]);
+  return { weeks: [firstFull.toISODate() as string, lastFull.toISODate() as string] as [string, string], days };
+};
+
+const weekStart = mondayOf;
 
 /** Reads views as coaches and students see them. */
 export class ViewReader {
@@ -214,11 +229,12 @@ export class ViewReader {
   }
 
   async studentProgress(scope: ViewScope, studentId: string, now: string): Promise<StudentProgress> {
-    const [progress, owed] = await this.views.getMany([
+    const [progress, owed, last] = await this.views.getMany([
       viewKeys.studentProgress(scope, studentId),
       viewKeys.studentOwed(scope, studentId),
+      viewKeys.studentLastActivity(scope, studentId),
     ]);
-    return progressOf({ ...progress, ...owed }, now);
+    return progressOf({ ...progress, ...owed, ...last }, now);
   }
 
   /**
@@ -277,30 +293,50 @@ export class ViewReader {
       ...reads,
     ]);
     const t = totals(parts.flat());
-    /** The four day-by-day counters of the series, read only when a series is asked for. */
+    /**
+     * The series, read when asked for: by day from the day items; by week from the week items of
+     * the weeks wholly in the range, and day items for the part-weeks at its edges.
+     */
     const series = async (granularity: Granularity): Promise<AnalyticsBucket[]> => {
-      const rows = await this.views.query(pk, {
-        from: `day#${from}`,
-        to: `day#${to}`,
-        projection: ['sk', 'n_outreachSent', 'n_meetingsHeld', 'n_thankYousSent', 'n_referralsReceived'],
-      });
-      const byDay = new Map(rows.map((b) => [String(b.sk).slice('day#'.length), b]));
-      const out = new Map<
-        string,
-        { outreachSent: number; meetingsHeld: number; thankYousSent: number; referralsReceived: number }
-      >();
+      const counters = ['n_outreachSent', 'n_meetingsHeld', 'n_thankYousSent', 'n_referralsReceived'];
+      const dayRows = (a: string, b: string) =>
+        this.views.query(pk, { from: `day#${a}`, to: `day#${b}`, projection: ['sk', ...counters] });
+      const buckets = new Map<string, Row>();
+      const add = (start: string, row: Row) => {
+        const b = buckets.get(start) ?? {};
+        for (const name of counters) b[name] = num(b, name) + num(row, name);
+        buckets.set(start, b);
+      };
+      if (granularity === 'DAY') {
+        for (const row of await dayRows(from, to)) add(String(row.sk).slice('day#'.length), row);
+      } else {
+        const { weeks, days } = splitWeeks(from, to);
+        const reads = [
+          ...(weeks
+            ? [this.views.query(pk, { from: `wk#${weeks[0]}`, to: `wk#${weeks[1]}`, projection: ['sk', ...counters] })]
+            : []),
+          ...days.map(([a, b]) => dayRows(a, b)),
+        ];
+        for (const row of (await Promise.all(reads)).flat()) {
+          const sk = String(row.sk);
+          add(sk.startsWith('wk#') ? sk.slice('wk#'.length) : weekStart(sk.slice('day#'.length)), row);
+        }
+      }
+      const out: AnalyticsBucket[] = [];
       for (let d = DateTime.fromISO(from, { zone: 'UTC' }); (d.toISODate() as string) <= to; d = d.plus({ days: 1 })) {
         const day = d.toISODate() as string;
         const start = granularity === 'DAY' ? day : weekStart(day);
-        const b = out.get(start) ?? { outreachSent: 0, meetingsHeld: 0, thankYousSent: 0, referralsReceived: 0 };
-        const row = byDay.get(day) ?? {};
-        b.outreachSent += num(row, 'n_outreachSent');
-        b.meetingsHeld += num(row, 'n_meetingsHeld');
-        b.thankYousSent += num(row, 'n_thankYousSent');
-        b.referralsReceived += num(row, 'n_referralsReceived');
-        out.set(start, b);
+        if (out.at(-1)?.start === start) continue;
+        const b = buckets.get(start) ?? {};
+        out.push({
+          start,
+          outreachSent: num(b, 'n_outreachSent'),
+          meetingsHeld: num(b, 'n_meetingsHeld'),
+          thankYousSent: num(b, 'n_thankYousSent'),
+          referralsReceived: num(b, 'n_referralsReceived'),
+        });
       }
-      return [...out.entries()].map(([start, b]) => ({ start, ...b }));
+      return out;
     };
     const meetingsHeld = t.get('n_meetingsHeld');
     return {

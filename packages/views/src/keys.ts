@@ -40,6 +40,11 @@ export const viewKeys = {
     pk: `${base(s)}#StudentProgress#${studentId}`,
     sk: 'progress',
   }),
+  /** When the student last did something, per stream (the latest of them is the last activity). */
+  studentLastActivity: (s: ViewScope, studentId: string): ViewKey => ({
+    pk: `${base(s)}#StudentProgress#${studentId}`,
+    sk: 'last',
+  }),
   /** What a student owes now (pending follow-ups, thank-yous, commitments), apart from the counts. */
   studentOwed: (s: ViewScope, studentId: string): ViewKey => ({
     pk: `${base(s)}#StudentProgress#${studentId}`,
@@ -75,6 +80,11 @@ export const viewKeys = {
   cohortActivity: (s: ViewScope, cohortId: string, day: string): ViewKey => ({
     pk: viewKeys.cohortDaily(s, cohortId),
     sk: `act#${day}`,
+  }),
+  /** A week's series counters (the week starting that Monday): a weekly series reads weeks, not days. */
+  cohortWeek: (s: ViewScope, cohortId: string, monday: string): ViewKey => ({
+    pk: viewKeys.cohortDaily(s, cohortId),
+    sk: `wk#${monday}`,
   }),
   /** Days on which the cohort's enrolment changed: sparse, so "enrolled at the end of a day" reads few items. */
   cohortEnrolment: (s: ViewScope, cohortId: string, day: string): ViewKey => ({

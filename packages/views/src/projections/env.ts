@@ -15,6 +15,18 @@ export interface ProjectionEnv {
 export const localDay = (iso: string, timeZone: string): string =>
   DateTime.fromISO(iso, { zone: timeZone }).toISODate() as string;
 
+/** The counters a series shows, which week items keep too. */
+export const SERIES_COUNTERS: ReadonlySet<string> = new Set([
+  'n_outreachSent',
+  'n_meetingsHeld',
+  'n_thankYousSent',
+  'n_referralsReceived',
+]);
+
+/** The Monday that starts the ISO week of a local date. */
+export const mondayOf = (day: string): string =>
+  DateTime.fromISO(day, { zone: 'UTC' }).startOf('week').toISODate() as string;
+
 /** The cohorts an event was stamped with when it was recorded (DESIGN.md §4). */
 export const cohortsOf = (event: RecordedEvent): readonly string[] => event.meta.cohorts ?? [];
 
@@ -30,9 +42,11 @@ export class Contributions extends ContributionBuilder {
    */
   inBuckets(event: RecordedEvent, name: string, n = 1): this {
     const day = localDay(event.occurredAt, this.env.timeZone);
+    const week = SERIES_COUNTERS.has(name) ? mondayOf(day) : undefined;
     for (const cohort of cohortsOf(event)) {
       this.count(viewKeys.cohortDay(this.env.scope, cohort, day), name, n);
       this.count(viewKeys.cohortMonth(this.env.scope, cohort, day.slice(0, 7)), name, n);
+      if (week) this.count(viewKeys.cohortWeek(this.env.scope, cohort, week), name, n);
     }
     return this;
   }
@@ -50,6 +64,10 @@ export class Contributions extends ContributionBuilder {
   /** Counts the student's own doing on the local day `event` occurred (what "active lately" is judged on). */
   activeDay(studentId: string, event: RecordedEvent): this {
     return this.count(this.progress(studentId), `ld_${localDay(event.occurredAt, this.env.timeZone)}`);
+  }
+
+  lastActivity(studentId: string): ViewKey {
+    return viewKeys.studentLastActivity(this.env.scope, studentId);
   }
 
   owed(studentId: string): ViewKey {

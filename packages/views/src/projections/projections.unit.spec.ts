@@ -16,7 +16,7 @@ import {
 } from '@app/domain';
 import { newTenantId, type RecordedEvent, streamRef } from '@app/event-store';
 import { describe, expect, it } from 'vitest';
-import { lastFortnight, splitRange } from '../analytics.ts';
+import { lastFortnight, splitRange, splitWeeks } from '../analytics.ts';
 import {
   type Change,
   type Contribution,
@@ -483,7 +483,7 @@ describe('interviewContribution', () => {
     expect(owned(waiting)).toEqual({
       pd_int_1: [{ kind: 'FOLLOW_UP_DUE', dueAt: '2026-09-09T05:00:00.000Z', ref: null }],
     });
-    expect(waiting.owned.get(keyId(viewKeys.studentProgress(scope, ADA)))?.attributes).toEqual({
+    expect(waiting.owned.get(keyId(viewKeys.studentLastActivity(scope, ADA)))?.attributes).toEqual({
       la_int_1: '2026-09-02T05:00:00.000Z',
     });
     // the armed deadline, by student and by the cohort stamped on the event that armed it
@@ -582,7 +582,7 @@ describe('contactContribution', () => {
     expect(total(c, 'n_contactsAdded')).toBe(1);
     expect(day(c, A, '2026-09-10')).toEqual({ [`a_${ADA}`]: 1 });
     expect(day(c, A, '2026-09-04')).toEqual({});
-    expect(c.owned.get(keyId(viewKeys.studentProgress(scope, ADA)))?.attributes).toEqual({
+    expect(c.owned.get(keyId(viewKeys.studentLastActivity(scope, ADA)))?.attributes).toEqual({
       la_con_4: '2026-09-10T17:00:00.000Z',
     });
   });
@@ -907,5 +907,20 @@ describe('lastFortnight', () => {
     expect(days[0]).toBe('2026-09-14');
     expect(days.at(-1)).toBe('2026-08-31');
     expect(lastFortnight('2026-09-15T03:00:00.000Z', 'Asia/Tokyo')[0]).toBe('2026-09-15');
+  });
+});
+
+describe('splitWeeks', () => {
+  it('reads the ISO weeks wholly in a range as weeks and the part-weeks at its edges as days', () => {
+    // 2026-09-02 is a Wednesday; 2026-09-20 a Sunday
+    expect(splitWeeks('2026-09-02', '2026-09-20')).toEqual({
+      weeks: ['2026-09-07', '2026-09-14'],
+      days: [['2026-09-02', '2026-09-06']],
+    });
+    expect(splitWeeks('2026-09-07', '2026-09-23')).toEqual({
+      weeks: ['2026-09-07', '2026-09-14'],
+      days: [['2026-09-21', '2026-09-23']],
+    });
+    expect(splitWeeks('2026-09-08', '2026-09-12')).toEqual({ weeks: null, days: [['2026-09-08', '2026-09-12']] });
   });
 });
