@@ -145,11 +145,12 @@ const seed = async (
   tables: ReturnType<typeof tableNames>,
   tenantId: TenantId,
   events: number,
+  shape: { students: number; cohorts: number } = { students: STUDENTS, cohorts: 3 },
 ) => {
   // Seeding writes personal data (names, goals), sealed as in production: a store with data keys.
   const store = makeStore({ endpoint: '', client, tables }, () => new Date());
   let loaded = 0;
-  for await (const chunk of simulateTenant({ tenantId, students: STUDENTS, events, seed: events })) {
+  for await (const chunk of simulateTenant({ tenantId, ...shape, events, seed: events })) {
     loaded += await store.bulkLoad(chunk);
   }
   return loaded;
@@ -278,34 +279,58 @@ const viewsPhase = async (endpoint: string, client: DynamoDBClient, tables: Retu
   const [rs, rl] = rebuilt as [(typeof rebuilt)[0], (typeof rebuilt)[0]];
   console.log(`  peak RSS ratio ${fmt(LARGE)} / ${fmt(SMALL)} events: ${fmt(rl.maxRssMb / rs.maxRssMb, 2)}\n`);
 
+  // A third tenant as large as the second, grown the way a university grows: 20 times the
+  // students in 20 times the cohorts, each student as busy as in the small tenant.
+  const wide = newTenantId();
+  const scale = LARGE / SMALL;
+  const shape = { students: Math.round(STUDENTS * scale), cohorts: Math.round(3 * scale) };
+  const ms = await timed(async () => {
+    await seed(client, tables, wide, LARGE, shape);
+  });
+  console.log(
+    `seeded a tenant of ${fmt(LARGE)} events, ${shape.students} students in ${shape.cohorts} cohorts, in ${fmt(ms / 1_000, 1)} s`,
+  );
+  const w = await rebuildInChild(endpoint, tables, wide);
+  console.log(
+    `  rebuilt: ${fmt(w.seconds, 1)} s, ${fmt(w.events / w.seconds)} events/s, peak RSS ${fmt(w.maxRssMb, 1)} MB\n`,
+  );
+
   const reader = new ViewReader(new ViewTable(client, tables.views));
-  const scopes = [await reader.scope(small), await reader.scope(large)] as const;
-  const figures: [number[], number[]] = [[], []];
-  const weekly: [number[], number[]] = [[], []];
-  const risks: [number[], number[]] = [[], []];
+  const scopes = { small: await reader.scope(small), large: await reader.scope(large), wide: await reader.scope(wide) };
+  type Tenant = keyof typeof scopes;
+  const samples = {
+    figures: new Map<Tenant, number[]>(),
+    weekly: new Map<Tenant, number[]>(),
+    risks: new Map<Tenant, number[]>(),
+  };
   const range = { from: '2026-01-01', to: '2026-12-31', now: '2026-12-31T12:00:00.000Z' };
+  const push = (m: Map<Tenant, number[]>, t: Tenant, v: number) => m.set(t, [...(m.get(t) ?? []), v]);
+  const tenants: Tenant[] = ['small', 'large', 'wide'];
   for (let round = 0; round < 25; round++) {
-    for (const i of (round % 2 === 0 ? [0, 1] : [1, 0]) as (0 | 1)[]) {
+    for (const t of round % 2 === 0 ? tenants : [...tenants].reverse()) {
       let a: Awaited<ReturnType<typeof reader.cohortAnalytics>> | undefined;
-      figures[i].push(
+      push(
+        samples.figures,
+        t,
         await timed(async () => {
-          a = await reader.cohortAnalytics(scopes[i], 'coh_fall', range);
+          a = await reader.cohortAnalytics(scopes[t], 'coh_000', range);
         }),
       );
-      weekly[i].push(await timed(async () => a?.series('WEEK')));
-      risks[i].push(await timed(async () => a?.atRiskStudents()));
+      push(samples.weekly, t, await timed(async () => a?.series('WEEK')));
+      push(samples.risks, t, await timed(async () => a?.atRiskStudents()));
     }
   }
-  const line = (label: string, xs: [number[], number[]]) => {
-    const [small, big] = [median(xs[0].slice(5)), median(xs[1].slice(5))];
+  const m = (xs: number[] | undefined) => median((xs ?? []).slice(5));
+  console.log('CohortAnalytics of one cohort over one year, 20 rounds interleaved after 5 warm-up (medians)');
+  console.log(
+    `  tenants: A ${fmt(SMALL)} events (${STUDENTS} students, 3 cohorts); B ${fmt(LARGE)} events, the same students 20 times as busy; C ${fmt(LARGE)} events, ${shape.students} students in ${shape.cohorts} cohorts`,
+  );
+  for (const [label, xs] of Object.entries(samples)) {
+    const [a, b, c] = [m(xs.get('small')), m(xs.get('large')), m(xs.get('wide'))];
     console.log(
-      `  ${label}: ${fmt(SMALL)} events ${fmt(small, 1)} ms, ${fmt(LARGE)} events ${fmt(big, 1)} ms, ratio ${fmt(big / small, 2)}`,
+      `  ${label.padEnd(8)} A ${fmt(a, 1)} ms   B ${fmt(b, 1)} ms (B/A ${fmt(b / a, 2)})   C ${fmt(c, 1)} ms (C/A ${fmt(c / a, 2)})`,
     );
-  };
-  console.log('CohortAnalytics of a cohort over one year, 20 rounds interleaved after 5 warm-up (medians)');
-  line('every figure', figures);
-  line('the weekly series', weekly);
-  line('students at risk', risks);
+  }
 };
 
 const main = async () => {
