@@ -257,6 +257,34 @@ describe('uniqueness guards', () => {
 });
 
 describe('reading', () => {
+  it('walks the streams that began in a range, first events only, and knows how long each is', async () => {
+    const clock = manualClock('2026-03-01T10:00:00.000Z');
+    const { store } = makeStore(testDb(), { clock: clock.now });
+    const tenant = newTenant();
+    const [a, b] = [counterStream(tenant), counterStream(tenant)];
+    await store.append((await store.load(a)).position, [inc(1), inc(2)], meta);
+    clock.advance(1_000);
+    await store.append((await store.load(b)).position, [inc(3)], meta);
+    clock.advance(1_000);
+    await store.append((await store.load(a)).position, [inc(4)], meta);
+
+    const range = { from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' };
+    const firsts = [];
+    for await (const e of store.firstEvents(tenant, range)) firsts.push([e.stream.id, e.version, e.data]);
+    expect(firsts).toEqual([
+      [a.id, 1, { by: 1 }],
+      [b.id, 1, { by: 3 }],
+    ]);
+    expect(await store.streamLengths(tenant, range)).toEqual(
+      new Map([
+        [streamKey(a), 3],
+        [streamKey(b), 1],
+      ]),
+    );
+    const early = await store.streamLengths(tenant, { ...range, to: '2026-03-01T10:00:01.500Z' });
+    expect(early.get(streamKey(a))).toBe(2);
+  });
+
   it('reads a version range across DynamoDB pages', async () => {
     const { store } = makeStore(testDb());
     const stream = counterStream();

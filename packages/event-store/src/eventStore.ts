@@ -279,19 +279,32 @@ export class EventStore {
   }
 
   /**
-   * The streams of a scope that began (recorded their first event) between two instants, in
-   * the order they began: the log filtered to first events, keys only, nothing decoded. What a
-   * rebuild walks to read each stream once.
+   * The first event of every stream of a scope that began between two instants, in the order
+   * they began: the log filtered to first events. What a rebuild walks to take each stream once.
    */
-  async *streamsBegun(scope: Scope, range: { from: string; to: string }): AsyncGenerator<StreamRef> {
-    const firstEvents = {
-      FilterExpression: 'sk = :first',
-      ProjectionExpression: 'pk',
-      values: { ':first': { N: '1' } },
-    };
-    for await (const page of this.logPages(scope, range, firstEvents)) {
-      for (const item of page) yield streamOf(item.pk?.S as string);
+  async *firstEvents(scope: Scope, range: { from: string; to: string }): AsyncGenerator<RecordedEvent> {
+    const first = { FilterExpression: 'sk = :first', values: { ':first': { N: '1' } } };
+    for await (const page of this.logPages(scope, range, first)) {
+      const keys = await this.keysFor(scope, page);
+      for (const item of page) yield decodeEvent(this.catalog, item, streamOf(item.pk?.S as string), keys);
     }
+  }
+
+  /**
+   * How many events each stream of a scope recorded between two instants (its last version
+   * then), from the log's keys alone: a rebuild reads only the streams that have more than
+   * their first event.
+   */
+  async streamLengths(scope: Scope, range: { from: string; to: string }): Promise<Map<string, number>> {
+    const lengths = new Map<string, number>();
+    for await (const page of this.logPages(scope, range, { ProjectionExpression: 'pk, sk' })) {
+      for (const item of page) {
+        const pk = item.pk?.S as string;
+        const version = Number(item.sk?.N);
+        if (version > (lengths.get(pk) ?? 0)) lengths.set(pk, version);
+      }
+    }
+    return lengths;
   }
 
   /** The values of the partitioned guards of a kind under a partition: a student's cohorts, in one query. */

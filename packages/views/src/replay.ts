@@ -1,6 +1,6 @@
 import type { TenantId } from '@app/core';
 import type { TenantEvent } from '@app/domain';
-import { type EventStore, type RecordedEvent, type StreamRef, streamKey, streamRef } from '@app/event-store';
+import { type EventStore, type RecordedEvent, streamKey, streamRef } from '@app/event-store';
 import { type Change, coalesce, keyId, type ViewAttributes, type ViewKey, type ViewValue } from './changes.ts';
 import { type ViewScope, viewKeys } from './keys.ts';
 import { type ProjectionEnv, STREAM_PROJECTIONS } from './projections/index.ts';
@@ -88,10 +88,15 @@ export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult
     return { events, streams };
   }
 
-  const project = async (stream: StreamRef) => {
+  // Streams with more than their first event are read whole; the rest need no read at all.
+  const lengths = await store.streamLengths(tenantId, { from: began, to: upTo });
+  const project = async (firstEvent: RecordedEvent) => {
+    const stream = firstEvent.stream;
     const projection = STREAM_PROJECTIONS[stream.type as string];
     if (!projection) return;
-    const recorded = (await store.readStream(stream)).filter((e) => e.meta.recordedAt <= upTo);
+    const length = lengths.get(streamKey(stream)) ?? 1;
+    const history = length > 1 ? await store.readStream(stream, { toVersion: length }) : [firstEvent];
+    const recorded = history.filter((e) => e.meta.recordedAt <= upTo);
     const first = recorded[0];
     const last = recorded[recorded.length - 1];
     if (!first || !last) return;
@@ -122,8 +127,8 @@ export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult
 
   // A few streams at a time: each is a query and a fold, the sink batches the writes.
   const running = new Set<Promise<void>>();
-  for await (const stream of store.streamsBegun(tenantId, { from: began, to: upTo })) {
-    const task = project(stream).finally(() => running.delete(task));
+  for await (const first of store.firstEvents(tenantId, { from: began, to: upTo })) {
+    const task = project(first).finally(() => running.delete(task));
     running.add(task);
     if (running.size >= (options.concurrency ?? 16)) await Promise.race(running);
   }
