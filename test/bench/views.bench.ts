@@ -150,8 +150,10 @@ const seed = async (
   // Seeding writes personal data (names, goals), sealed as in production: a store with data keys.
   const store = makeStore({ endpoint: '', client, tables }, () => new Date());
   let loaded = 0;
-  for await (const chunk of simulateTenant({ tenantId, ...shape, events, seed: events })) {
-    loaded += await store.bulkLoad(chunk);
+  // A past year: every event is recorded before the rebuild's high-water mark.
+  for await (const chunk of simulateTenant({ tenantId, ...shape, events, seed: events, year: 2025 })) {
+    // Recorded when it happened, as students log it: the log spreads over the year's day partitions.
+    loaded += await store.bulkLoad(chunk, { recordedAt: (b) => new Date(b.events[0]?.occurredAt ?? Date.now()) });
   }
   return loaded;
 };
@@ -303,7 +305,7 @@ const viewsPhase = async (endpoint: string, client: DynamoDBClient, tables: Retu
     weekly: new Map<Tenant, number[]>(),
     risks: new Map<Tenant, number[]>(),
   };
-  const range = { from: '2026-01-01', to: '2026-12-31', now: '2026-12-31T12:00:00.000Z' };
+  const range = { from: '2025-01-01', to: '2025-12-31', now: '2025-12-31T12:00:00.000Z' };
   const push = (m: Map<Tenant, number[]>, t: Tenant, v: number) => m.set(t, [...(m.get(t) ?? []), v]);
   const tenants: Tenant[] = ['small', 'large', 'wide'];
   for (let round = 0; round < 25; round++) {

@@ -167,6 +167,10 @@ export class EventStore {
    */
   async bulkLoad(
     histories: readonly { readonly stream: StreamRef; readonly batches: readonly Omit<StreamWrite, 'position'>[] }[],
+    options: {
+      /** When each batch counts as recorded (default: the store's clock), e.g. when it happened, for an import. */
+      readonly recordedAt?: (batch: Omit<StreamWrite, 'position'>) => Date;
+    } = {},
   ): Promise<number> {
     const items: Item[] = [];
     for (const { stream, batches } of histories) {
@@ -176,7 +180,7 @@ export class EventStore {
         const checked = checkEvents(this.catalog, write.events);
         const found = this.keysForWriting([write], [checked]);
         const keys = found instanceof Map ? found : await found;
-        const prepared = this.prepare(write, checked, keys, this.clock());
+        const prepared = this.prepare(write, checked, keys, options.recordedAt?.(batch) ?? this.clock());
         items.push(...prepared.items);
         at = prepared.result.position;
       }
