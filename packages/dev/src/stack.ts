@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createTables, type DynamoLocal, localClientConfig } from '@app/local';
+import { createTables, localClientConfig } from '@app/local';
 import { LocalStreamRunner, type StreamLogger, streamBatchHandler } from '@app/streams';
 import { type TableNames, tableNames } from '@app/tables';
 import { createProjector } from '@app/views';
@@ -76,5 +76,3 @@ export const readDevState = (root: string): DevState | undefined => {
     return undefined;
   }
 };
-
-export type { DynamoLocal };

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@app/domain';
 import { DateTime } from 'luxon';
-import { type ViewScope, viewKeys } from './keys.ts';
+import { servingOf, type ViewScope, viewKeys } from './keys.ts';
 import { mondayOf } from './projections/env.ts';
 import { FUNNEL_STAGES, type FunnelStage, type PendingItem } from './projections/interview.ts';
 import type { Row, ViewSource } from './viewTable.ts';
@@ -217,15 +217,13 @@ export const splitWeeks = (from: string, to: string) => {
   return { weeks: [firstFull.toISODate() as string, lastFull.toISODate() as string] as [string, string], days };
 };
 
-const weekStart = mondayOf;
-
 /** Reads views as coaches and students see them. */
 export class ViewReader {
   constructor(private readonly views: ViewSource) {}
 
   async scope(tenantId: string): Promise<ViewScope> {
     const row = await this.views.get(viewKeys.generations(tenantId));
-    return { tenantId, generation: typeof row?.serving === 'number' ? row.serving : 1 };
+    return { tenantId, generation: servingOf(row) };
   }
 
   async studentProgress(scope: ViewScope, studentId: string, now: string): Promise<StudentProgress> {
@@ -319,13 +317,13 @@ export class ViewReader {
         ];
         for (const row of (await Promise.all(reads)).flat()) {
           const sk = String(row.sk);
-          add(sk.startsWith('wk#') ? sk.slice('wk#'.length) : weekStart(sk.slice('day#'.length)), row);
+          add(sk.startsWith('wk#') ? sk.slice('wk#'.length) : mondayOf(sk.slice('day#'.length)), row);
         }
       }
       const out: AnalyticsBucket[] = [];
       for (let d = DateTime.fromISO(from, { zone: 'UTC' }); (d.toISODate() as string) <= to; d = d.plus({ days: 1 })) {
         const day = d.toISODate() as string;
-        const start = granularity === 'DAY' ? day : weekStart(day);
+        const start = granularity === 'DAY' ? day : mondayOf(day);
         if (out.at(-1)?.start === start) continue;
         const b = buckets.get(start) ?? {};
         out.push({

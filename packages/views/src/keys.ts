@@ -22,6 +22,10 @@ export const VIEW_NAMES = [
 ] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 
+/** The generation that serves reads, from the tenant's generations item (the first, before any rebuild). */
+export const servingOf = (generations: { readonly serving?: unknown } | undefined): number =>
+  typeof generations?.serving === 'number' ? generations.serving : 1;
+
 export const viewKeys = {
   /** Which generation serves reads, and which is being built (not generation-scoped). */
   generations: (tenantId: string): ViewKey => ({ pk: `${tenantId}#Views`, sk: 'generations' }),

@@ -9,8 +9,8 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Change, coalesce, diff, keyId, type ViewKey } from './changes.ts';
-import { type ViewScope, viewKeys } from './keys.ts';
+import { type Change, coalesce, diff, type ViewKey } from './changes.ts';
+import { servingOf, type ViewScope, viewKeys } from './keys.ts';
 import { type ProjectionEnv, STREAM_PROJECTIONS } from './projections/index.ts';
 import { attributeCount, type Row, transactItem, type ViewTable } from './viewTable.ts';
 
@@ -151,7 +151,7 @@ export class Projector implements StreamConsumer {
 
   private async servingGeneration(tenantId: string): Promise<number> {
     const row = await this.views.get(viewKeys.generations(tenantId), true);
-    return typeof row?.serving === 'number' ? row.serving : 1;
+    return servingOf(row);
   }
 
   /** The generation to write, cached for a few seconds. */
@@ -310,5 +310,3 @@ export class Projector implements StreamConsumer {
     return batches;
   }
 }
-
-export { keyId };

@@ -2,7 +2,7 @@ import type { TenantId } from '@app/core';
 import { type EventStore, streamRef } from '@app/event-store';
 import { readTenantLog as rawTenantLog } from '@app/streams';
 import { ConditionalCheckFailedException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { viewKeys } from './keys.ts';
+import { servingOf, viewKeys } from './keys.ts';
 import { Projector } from './projector.ts';
 import { replayTenant } from './replay.ts';
 import { BatchWriteSink } from './sinks.ts';
@@ -95,7 +95,7 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
   const [first] = await store.readStream(streamRef(tenantId, 'Tenant', tenantId), { toVersion: 1 });
   if (!first) throw new UnknownTenantError(tenantId);
   const gens = await views.get(viewKeys.generations(tenantId), true);
-  const previous = typeof gens?.serving === 'number' ? gens.serving : 1;
+  const previous = servingOf(gens);
   const latest = typeof gens?.latest === 'number' ? gens.latest : previous;
   const generation = latest + 1;
   const key = viewKeys.generations(tenantId);

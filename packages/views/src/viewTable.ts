@@ -8,7 +8,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { convertToAttr, marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Change, ViewAttributes, ViewKey } from './changes.ts';
+import type { Change, ViewKey } from './changes.ts';
 
 // The views table, spoken in changes and plain objects: the one place that knows DynamoDB's
 // expression syntax for views.
@@ -174,5 +174,3 @@ export class ViewTable implements ViewSource {
     return rows;
   }
 }
-
-export type { ViewAttributes };
