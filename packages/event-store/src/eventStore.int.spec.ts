@@ -257,7 +257,7 @@ describe('uniqueness guards', () => {
 });
 
 describe('reading', () => {
-  it('walks the streams that began in a range, first events only, and knows how long each is', async () => {
+  it('walks the streams that began in a range, first events only, and which of them reached a version', async () => {
     const clock = manualClock('2026-03-01T10:00:00.000Z');
     const { store } = makeStore(testDb(), { clock: clock.now });
     const tenant = newTenant();
@@ -275,14 +275,12 @@ describe('reading', () => {
       [a.id, 1, { by: 1 }],
       [b.id, 1, { by: 3 }],
     ]);
-    expect(await store.streamLengths(tenant, range)).toEqual(
-      new Map([
-        [streamKey(a), 3],
-        [streamKey(b), 1],
-      ]),
-    );
-    const early = await store.streamLengths(tenant, { ...range, to: '2026-03-01T10:00:01.500Z' });
-    expect(early.get(streamKey(a))).toBe(2);
+    expect(await store.streamsReaching([a, b], 2)).toEqual(new Set([streamKey(a)]));
+    expect(await store.streamsReaching([a, b], 3)).toEqual(new Set([streamKey(a)]));
+    expect(await store.streamsReaching([a, b], 4)).toEqual(new Set());
+    // more streams than one batched read takes (100 keys)
+    const many = Array.from({ length: 230 }, (_, i) => (i === 150 ? a : counterStream()));
+    expect(await store.streamsReaching(many, 2)).toEqual(new Set([streamKey(a)]));
   });
 
   it('reads a version range across DynamoDB pages', async () => {

@@ -1,6 +1,8 @@
 import type { DecidedEvent, Scope } from '@app/core';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -295,20 +297,28 @@ export class EventStore {
   }
 
   /**
-   * How many events each stream of a scope recorded between two instants (its last version
-   * then), from the log's keys alone: a rebuild reads only the streams that have more than
-   * their first event.
+   * Which of some streams have reached `version` (their keys, as `streamKey` spells them), in
+   * batched reads of that one version's key: a rebuild reads whole only the streams with more
+   * than their first event, and holds no more than a batch of stream names to learn which.
    */
-  async streamLengths(scope: Scope, range: { from: string; to: string }): Promise<Map<string, number>> {
-    const lengths = new Map<string, number>();
-    for await (const page of this.logPages(scope, range, { ProjectionExpression: 'pk, sk' })) {
-      for (const item of page) {
-        const pk = item.pk?.S as string;
-        const version = Number(item.sk?.N);
-        if (version > (lengths.get(pk) ?? 0)) lengths.set(pk, version);
+  async streamsReaching(streams: readonly StreamRef[], version: number): Promise<Set<string>> {
+    const reached = new Set<string>();
+    const pks = [...new Set(streams.map(streamKey))];
+    for (let i = 0; i < pks.length; i += 100) {
+      let keys: Item[] | undefined = pks.slice(i, i + 100).map((pk) => ({ pk: { S: pk }, sk: { N: String(version) } }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
+        if (attempt > 20) throw new Error(`DynamoDB left ${keys.length} reads unprocessed 20 times`);
+        const out: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } },
+          }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) reached.add(item.pk?.S as string);
+        keys = out.UnprocessedKeys?.[this.table]?.Keys;
       }
     }
-    return lengths;
+    return reached;
   }
 
   /** The values of the partitioned guards of a kind under a partition: a student's cohorts, in one query. */

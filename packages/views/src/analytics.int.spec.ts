@@ -265,6 +265,21 @@ beforeAll(async () => {
   expect((await w.projector().consume(await w.records())).failed).toEqual([]);
 }, 120_000);
 
+describe("a student's progress", () => {
+  it('counts what the student did, judges what is overdue now, and finds their last activity of their own', async () => {
+    const ben = await reader.studentProgress(scope, ids.ben, NOW);
+    // Outreach on I2, I5, I7, I8 and the Sep 11 follow-up on I5 (the Sep 4 one was voided).
+    expect(ben).toMatchObject({ contacts: 4, outreachSent: 4, messagesSent: 5, repliesReceived: 0 });
+    // I7's follow-up fell due Sep 15 17:00Z; I8's falls due Sep 23; I5 has used its one follow-up.
+    expect(ben.overdue.map((o) => [o.kind, o.dueAt])).toEqual([['FOLLOW_UP_DUE', '2026-09-15T17:00:00.000Z']]);
+    // Sep 16 17:00Z (cB4, I8) — not I2's abandonment at 05:00Z that day, which time recorded.
+    expect(ben.lastActivityAt).toBe('2026-09-16T17:00:00.000Z');
+    // Cy's last doing is after her withdrawal (cC2, I10 on Sep 11), which still counts for her.
+    expect((await reader.studentProgress(scope, ids.cy, NOW)).lastActivityAt).toBe('2026-09-11T17:00:00.000Z');
+    expect(await reader.studentProgress(scope, 'usr_nobody', NOW)).toMatchObject({ contacts: 0, lastActivityAt: null });
+  });
+});
+
 describe('CohortAnalytics of a hand-built cohort (America/Los_Angeles)', () => {
   it('counts every figure of cohort A over Sep 2–15 as worked out by hand', async () => {
     const a = await analytics(ids.cohortA, '2026-09-02', '2026-09-15');

@@ -133,14 +133,15 @@ export interface StudentProgress {
   readonly overdue: readonly PendingItem[];
 }
 
-export const progressOf = (row: Row | undefined, now: string): StudentProgress => {
+/** A student's progress from its counts and owed items, and its last activity (the latest `last#` item). */
+export const progressOf = (
+  row: Row | undefined,
+  now: string,
+  lastActivityAt: string | null = null,
+): StudentProgress => {
   const r = row ?? {};
-  let lastActivityAt: string | null = null;
   const pending: PendingItem[] = [];
   for (const [name, value] of Object.entries(r)) {
-    if (name.startsWith('la_') && typeof value === 'string' && (lastActivityAt === null || value > lastActivityAt)) {
-      lastActivityAt = value;
-    }
     if (name.startsWith('pd_') && Array.isArray(value)) pending.push(...(value as PendingItem[]));
   }
   const overdue = pending.filter((p) => Date.parse(p.dueAt) <= Date.parse(now));
@@ -227,12 +228,12 @@ export class ViewReader {
   }
 
   async studentProgress(scope: ViewScope, studentId: string, now: string): Promise<StudentProgress> {
-    const [progress, owed, last] = await this.views.getMany([
-      viewKeys.studentProgress(scope, studentId),
-      viewKeys.studentOwed(scope, studentId),
-      viewKeys.studentLastActivity(scope, studentId),
+    const progress = viewKeys.studentProgress(scope, studentId);
+    const [[counts, owed], [last]] = await Promise.all([
+      this.views.getMany([progress, viewKeys.studentOwed(scope, studentId)]),
+      this.views.query(progress.pk, { from: 'last#', to: 'last#~', last: 1 }),
     ]);
-    return progressOf({ ...progress, ...owed, ...last }, now);
+    return progressOf({ ...counts, ...owed }, now, typeof last?.at === 'string' ? last.at : null);
   }
 
   /**

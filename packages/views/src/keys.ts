@@ -44,10 +44,13 @@ export const viewKeys = {
     pk: `${base(s)}#StudentProgress#${studentId}`,
     sk: 'progress',
   }),
-  /** When the student last did something, per stream (the latest of them is the last activity). */
-  studentLastActivity: (s: ViewScope, studentId: string): ViewKey => ({
+  /**
+   * When the student last did something on one stream, in the sort key: the highest of these
+   * items is the student's last activity, read as one item however many streams there are.
+   */
+  studentLastActivity: (s: ViewScope, studentId: string, at: string, streamId: string): ViewKey => ({
     pk: `${base(s)}#StudentProgress#${studentId}`,
-    sk: 'last',
+    sk: `last#${at}#${streamId}`,
   }),
   /** What a student owes now (pending follow-ups, thank-yous, commitments), apart from the counts. */
   studentOwed: (s: ViewScope, studentId: string): ViewKey => ({

@@ -88,14 +88,11 @@ export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult
     return { events, streams };
   }
 
-  // Streams with more than their first event are read whole; the rest need no read at all.
-  const lengths = await store.streamLengths(tenantId, { from: began, to: upTo });
-  const project = async (firstEvent: RecordedEvent) => {
+  const project = async (firstEvent: RecordedEvent, longer: ReadonlySet<string>) => {
     const stream = firstEvent.stream;
     const projection = STREAM_PROJECTIONS[stream.type as string];
     if (!projection) return;
-    const length = lengths.get(streamKey(stream)) ?? 1;
-    const history = length > 1 ? await store.readStream(stream, { toVersion: length }) : [firstEvent];
+    const history = longer.has(streamKey(stream)) ? await store.readStream(stream) : [firstEvent];
     const recorded = history.filter((e) => e.meta.recordedAt <= upTo);
     const first = recorded[0];
     const last = recorded[recorded.length - 1];
@@ -125,13 +122,29 @@ export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult
     options.onProgress?.(events, streams);
   };
 
-  // A few streams at a time: each is a query and a fold, the sink batches the writes.
+  // The streams in chunks of first events: one batched read learns which have more than their
+  // first event (only those are read whole); then a few streams at a time, each a query and a
+  // fold, the sink batching the writes. What is held is a chunk, never the tenant's stream list.
   const running = new Set<Promise<void>>();
+  const replayChunk = async (chunk: readonly RecordedEvent[]) => {
+    const longer = await store.streamsReaching(
+      chunk.map((e) => e.stream),
+      2,
+    );
+    for (const first of chunk) {
+      const task = project(first, longer).finally(() => running.delete(task));
+      running.add(task);
+      if (running.size >= (options.concurrency ?? 16)) await Promise.race(running);
+    }
+  };
+  let chunk: RecordedEvent[] = [];
   for await (const first of store.firstEvents(tenantId, { from: began, to: upTo })) {
-    const task = project(first).finally(() => running.delete(task));
-    running.add(task);
-    if (running.size >= (options.concurrency ?? 16)) await Promise.race(running);
+    chunk.push(first);
+    if (chunk.length < 100) continue;
+    await replayChunk(chunk);
+    chunk = [];
   }
+  await replayChunk(chunk);
   await Promise.all(running);
   await sink.finish(shared.all());
   return { events, streams };

@@ -89,7 +89,7 @@ export class MemoryViews implements ViewSink, ViewSource {
   async query(pk: string, range: QueryRange = {}): Promise<Row[]> {
     const pkName = range.index ? 'gsi1pk' : 'pk';
     const skName = range.index ? 'gsi1sk' : 'sk';
-    return [...this.items.values()]
+    const rows = [...this.items.values()]
       .filter((row) => {
         const sk = String(row[skName]);
         return (
@@ -102,5 +102,6 @@ export class MemoryViews implements ViewSink, ViewSource {
         const [x, y] = [String(a[skName]), String(b[skName])];
         return x < y ? -1 : x > y ? 1 : 0;
       });
+    return range.last === undefined ? rows : rows.reverse().slice(0, range.last);
   }
 }

@@ -73,6 +73,8 @@ export interface QueryRange {
   readonly index?: 'gsi1';
   readonly consistent?: boolean;
   readonly projection?: readonly string[];
+  /** Only the last `n` items of the range (the highest sort keys), highest first. */
+  readonly last?: number;
 }
 
 /** What reading views needs: the table, or views replayed in memory (time travel). */
@@ -99,7 +101,6 @@ export class ViewTable implements ViewSource {
     return Item ? unmarshall(Item) : undefined;
   }
 
-  /** Every item of a partition (optionally a sort-key range), following pages. */
   /** Many items by key, 100 a request, in the order asked (undefined where there is none). */
   async getMany(
     keys: readonly ViewKey[],
@@ -133,6 +134,7 @@ export class ViewTable implements ViewSource {
     return keys.map((key) => found.get(`${key.pk}\n${key.sk}`));
   }
 
+  /** Every item of a partition (optionally a sort-key range), following pages; or its last `n`. */
   async query(pk: string, range: QueryRange = {}): Promise<Row[]> {
     const pkName = range.index ? 'gsi1pk' : 'pk';
     const skName = range.index ? 'gsi1sk' : 'sk';
@@ -163,6 +165,7 @@ export class ViewTable implements ViewSource {
       ...(range.index && { IndexName: range.index }),
       ...(range.consistent && { ConsistentRead: true }),
       ...(projection && { ProjectionExpression: projection.join(', ') }),
+      ...(range.last !== undefined && { ScanIndexForward: false, Limit: range.last }),
     };
     const rows: Row[] = [];
     let start: Record<string, AttributeValue> | undefined;
@@ -170,7 +173,7 @@ export class ViewTable implements ViewSource {
       const page = await this.client.send(new QueryCommand({ ...input, ...(start && { ExclusiveStartKey: start }) }));
       for (const item of page.Items ?? []) rows.push(unmarshall(item));
       start = page.LastEvaluatedKey;
-    } while (start);
+    } while (start && (range.last === undefined || rows.length < range.last));
     return rows;
   }
 }

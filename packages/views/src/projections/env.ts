@@ -66,8 +66,9 @@ export class Contributions extends ContributionBuilder {
     return this.count(this.progress(studentId), `ld_${localDay(event.occurredAt, this.env.timeZone)}`);
   }
 
-  lastActivity(studentId: string): ViewKey {
-    return viewKeys.studentLastActivity(this.env.scope, studentId);
+  /** The stream's last activity of the student's own, an item of its own (the latest of them is the student's). */
+  lastActivity(studentId: string, at: string, streamId: string): this {
+    return this.item(viewKeys.studentLastActivity(this.env.scope, studentId, at, streamId), { at });
   }
 
   owed(studentId: string): ViewKey {

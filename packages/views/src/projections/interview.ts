@@ -162,7 +162,7 @@ export const interviewContribution = (events: readonly Recorded[], env: Projecti
   const pending = pendingItems(state, live);
   const lastActivityAt = latest(live.filter(isOwn).map((e) => e.occurredAt));
   c.count(progress, 'interviews').count(progress, 'openCommitments', open).tenant('interviews');
-  if (lastActivityAt) c.own(c.lastActivity(student), `la_${interviewId}`, lastActivityAt);
+  if (lastActivityAt) c.lastActivity(student, lastActivityAt, interviewId);
   if (pending.length > 0)
     c.own(
       c.owed(student),

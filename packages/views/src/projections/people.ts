@@ -71,7 +71,7 @@ export const contactContribution = (
   // the student's own doing: a booster mark follows from a reply, it is not an action of theirs
   const own = events.filter((e) => e.type !== 'ContactMarkedBooster');
   for (const e of own) c.active(e, student).activeDay(student, e);
-  c.own(c.lastActivity(student), `la_${contactId}`, own[own.length - 1]?.occurredAt ?? added.occurredAt);
+  c.lastActivity(student, own[own.length - 1]?.occurredAt ?? added.occurredAt, contactId);
 
   const graph = viewKeys.referrals(env.scope, student);
   c.item(

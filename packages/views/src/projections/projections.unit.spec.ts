@@ -483,9 +483,8 @@ describe('interviewContribution', () => {
     expect(owned(waiting)).toEqual({
       pd_int_1: [{ kind: 'FOLLOW_UP_DUE', dueAt: '2026-09-09T05:00:00.000Z', ref: null }],
     });
-    expect(waiting.owned.get(keyId(viewKeys.studentLastActivity(scope, ADA)))?.attributes).toEqual({
-      la_int_1: '2026-09-02T05:00:00.000Z',
-    });
+    const last = viewKeys.studentLastActivity(scope, ADA, '2026-09-02T05:00:00.000Z', 'int_1');
+    expect(waiting.items.get(keyId(last))?.item).toEqual({ at: '2026-09-02T05:00:00.000Z' });
     // the armed deadline, by student and by the cohort stamped on the event that armed it
     const sk = '2026-09-09T05:00:00.000Z#int_1#FOLLOW_UP_DUE-2';
     const deadline = { interviewId: 'int_1', studentId: ADA, kind: 'FOLLOW_UP_DUE', dueAt: '2026-09-09T05:00:00.000Z' };
@@ -582,9 +581,13 @@ describe('contactContribution', () => {
     expect(total(c, 'n_contactsAdded')).toBe(1);
     expect(day(c, A, '2026-09-10')).toEqual({ [`a_${ADA}`]: 1 });
     expect(day(c, A, '2026-09-04')).toEqual({});
-    expect(c.owned.get(keyId(viewKeys.studentLastActivity(scope, ADA)))?.attributes).toEqual({
-      la_con_4: '2026-09-10T17:00:00.000Z',
-    });
+    const lastOf = (x: Contribution) => [...x.items.values()].filter(({ key }) => key.sk.startsWith('last#'));
+    expect(lastOf(c)).toEqual([
+      {
+        key: viewKeys.studentLastActivity(scope, ADA, '2026-09-10T17:00:00.000Z', 'con_4'),
+        item: { at: '2026-09-10T17:00:00.000Z' },
+      },
+    ]);
   });
 });
 
