@@ -9,6 +9,7 @@ import { parseTenantId } from '@app/core';
 import { localClientConfig } from '@app/local';
 import { tableNames } from '@app/tables';
 import {
+  pruneGenerations,
   RebuildInProgressError,
   rebuildViews,
   UnknownTenantError,
@@ -22,13 +23,15 @@ import { readDevState } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
-const usage = `usage: pnpm views:rebuild --tenant ten_… [--view NAME] [--rate N] [--endpoint URL] [--force]
+const usage = `usage: pnpm views:rebuild --tenant ten_… [--view NAME] [--rate N] [--endpoint URL] [--force] [--keep-old]
   --tenant ID     the tenant whose views to rebuild
   --view NAME     a view to rebuild (${VIEW_NAMES.join(', ')}); the views of a generation
                   share one checkpoint per source stream, so the whole generation is rebuilt
   --rate N        at most N events a second (default: as fast as DynamoDB takes them)
   --endpoint URL  DynamoDB (default: the one \`pnpm dev\` is running)
-  --force         take over a rebuild that was left unfinished`;
+  --force         take over a rebuild that was left unfinished
+  --keep-old      keep the generations before the new one (by default their items are deleted
+                  once reads have switched; run again later to remove what stale projectors wrote)`;
 
 const fail = (message: string): never => {
   console.error(`${message}\n\n${usage}`);
@@ -45,6 +48,7 @@ const main = async () => {
         rate: { type: 'string' },
         endpoint: { type: 'string' },
         force: { type: 'boolean', default: false },
+        'keep-old': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -88,6 +92,14 @@ const main = async () => {
     console.log(
       `generation ${result.generation} serves ${tenantId} (was ${result.previous}): ${result.events} events of ${result.streams} streams replayed up to ${result.highWaterMark}, ${result.caughtUp} caught up after it`,
     );
+    if (values['keep-old'] !== true) {
+      const pruned = await pruneGenerations({ views: new ViewTable(client, tables.views), tenantId });
+      console.log(
+        pruned.deleted > 0
+          ? `deleted ${pruned.deleted} items of generation ${pruned.generations.join(', ')}`
+          : 'no older generation to delete',
+      );
+    }
   } catch (error) {
     bar.done();
     if (error instanceof RebuildInProgressError || error instanceof UnknownTenantError) return fail(error.message);

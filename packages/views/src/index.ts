@@ -4,6 +4,7 @@ export * from './compose.ts';
 export * from './keys.ts';
 export * from './projections/index.ts';
 export * from './projector.ts';
+export * from './prune.ts';
 export * from './rebuild.ts';
 export * from './replay.ts';
 export * from './sinks.ts';

@@ -6,6 +6,7 @@ import { ViewReader } from './analytics.ts';
 import { seedTenant } from './fixtures/seed.ts';
 import { World } from './fixtures/world.ts';
 import { viewKeys } from './keys.ts';
+import { pruneGenerations } from './prune.ts';
 import { RebuildInProgressError, rebuildViews, UnknownTenantError } from './rebuild.ts';
 import { cohortAnalyticsAsOf } from './timeTravel.ts';
 
@@ -69,6 +70,20 @@ describe('rebuilding the views', () => {
     expect(live.length).toBeGreaterThan(200);
     expect(rebuilt).toEqual(live);
     expect(await new ViewReader(w.views).scope(w.tenantId)).toEqual({ tenantId: w.tenantId, generation: 2 });
+
+    // The old generation goes; the serving one and another tenant's views stay.
+    const other = new World(w.db);
+    await other.provision();
+    expect(await projectAll(other)).toBeGreaterThan(0);
+    const othersBefore = await generationOf(other, 1);
+    expect(othersBefore.length).toBeGreaterThan(0);
+    const pruned = await pruneGenerations({ views: w.views, tenantId: w.tenantId });
+    expect(pruned.generations).toEqual([1]);
+    expect(pruned.deleted).toBeGreaterThanOrEqual(live.length);
+    expect(await generationOf(w, 1)).toEqual([]);
+    expect(await generationOf(w, 2)).toEqual(live);
+    expect(await generationOf(other, 1)).toEqual(othersBefore);
+    expect(await pruneGenerations({ views: w.views, tenantId: w.tenantId })).toEqual({ generations: [], deleted: 0 });
   }, 240_000);
 
   it('refuses a second rebuild while one is building', async () => {
@@ -89,6 +104,19 @@ describe('rebuilding the views', () => {
     await expect(
       rebuildViews({ store: w.store, views: w.views, eventsTable: w.db.tables.events, tenantId: w.tenantId }),
     ).rejects.toThrow(RebuildInProgressError);
+
+    // A prune meanwhile keeps the generation being built as well as the serving one.
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    for (const g of [1, 2, 3]) {
+      await w.views.client.send(
+        new PutItemCommand({
+          TableName: w.db.tables.views,
+          Item: { pk: { S: `${w.tenantId}#g${g}#TenantSummary` }, sk: { S: 'summary' }, members_STUDENT: { N: '1' } },
+        }),
+      );
+    }
+    expect(await pruneGenerations({ views: w.views, tenantId: w.tenantId })).toEqual({ generations: [3], deleted: 1 });
+    expect((await generationOf(w, 1)).length + (await generationOf(w, 2)).length).toBe(2);
   });
 });
 
