@@ -333,6 +333,24 @@ const viewsPhase = async (endpoint: string, client: DynamoDBClient, tables: Retu
       `  ${label.padEnd(8)} A ${fmt(a, 1)} ms   B ${fmt(b, 1)} ms (B/A ${fmt(b / a, 2)})   C ${fmt(c, 1)} ms (C/A ${fmt(c / a, 2)})`,
     );
   }
+  // What the figures read: the month items of the cohort, and how big they are.
+  const views = new ViewTable(client, tables.views);
+  const sizes = async (t: Tenant, kind: string) => {
+    const rows = await views.query(`${scopes[t].tenantId}#g${scopes[t].generation}#CohortDaily#coh_000`, {
+      from: `${kind}#2025-01`,
+      to: `${kind}#2025-12`,
+    });
+    const attributes = rows.map((r) => Object.keys(r).length - 2);
+    return `${rows.length} items, ${fmt(median(attributes))} attributes each (median)`;
+  };
+  for (const [kind, what] of [
+    ['mon', 'counters and the thank-you histogram'],
+    ['mact', 'one count per active student'],
+  ] as const) {
+    console.log(
+      `  ${kind}# items (${what}): A ${await sizes('small', kind)}; B ${await sizes('large', kind)}; C ${await sizes('wide', kind)}`,
+    );
+  }
 };
 
 const main = async () => {
