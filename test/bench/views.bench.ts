@@ -160,34 +160,36 @@ const seed = async (
 
 /** Rebuilds a tenant in a child process: its own heap, so its peak RSS is the rebuild's. */
 const rebuildInChild = (endpoint: string, tables: ReturnType<typeof tableNames>, tenantId: string) =>
-  new Promise<{ events: number; seconds: number; maxRssMb: number; liveHeapMb: number }>((resolve, reject) => {
-    // A capped heap: a rebuild that held the log would not fit in it at 200,000 events.
-    const child = spawn(
-      process.execPath,
-      [
-        `--max-old-space-size=${HEAP_MB}`,
-        '--expose-gc',
-        fileURLToPath(import.meta.url),
-        '--rebuild-child',
-        endpoint,
-        tables.events,
-        tables.views,
-        tenantId,
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1) as string))
-        : reject(new Error(`rebuild child exited ${code}`)),
-    );
-  });
+  new Promise<{ events: number; seconds: number; maxRssMb: number; liveHeapMb: number; spills: number }>(
+    (resolve, reject) => {
+      // A capped heap: a rebuild that held the log would not fit in it at 200,000 events.
+      const child = spawn(
+        process.execPath,
+        [
+          `--max-old-space-size=${HEAP_MB}`,
+          '--expose-gc',
+          fileURLToPath(import.meta.url),
+          '--rebuild-child',
+          endpoint,
+          tables.events,
+          tables.views,
+          tenantId,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.on('exit', (code) =>
+        code === 0
+          ? resolve(JSON.parse(out.trim().split('\n').at(-1) as string))
+          : reject(new Error(`rebuild child exited ${code}`)),
+      );
+    },
+  );
 
 const rebuildChild = async () => {
   const [endpoint, events, views, tenantId] = process.argv.slice(3) as [string, string, string, TenantId];
@@ -204,7 +206,13 @@ const rebuildChild = async () => {
   (globalThis as { gc?: () => void }).gc?.();
   const liveHeapMb = process.memoryUsage().heapUsed / 1e6;
   console.log(
-    JSON.stringify({ events: result.events, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, liveHeapMb }),
+    JSON.stringify({
+      events: result.events,
+      seconds,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      liveHeapMb,
+      spills: result.spills,
+    }),
   );
   client.destroy();
 };
@@ -275,7 +283,7 @@ const viewsPhase = async (endpoint: string, client: DynamoDBClient, tables: Retu
     const r = await rebuildInChild(endpoint, tables, tenant);
     rebuilt.push(r);
     console.log(
-      `Rebuild of ${fmt(r.events)} events: ${fmt(r.seconds, 1)} s, ${fmt(r.events / r.seconds)} events/s, peak RSS ${fmt(r.maxRssMb, 1)} MB, heap after GC ${fmt(r.liveHeapMb, 1)} MB (old space capped at ${HEAP_MB} MB)`,
+      `Rebuild of ${fmt(r.events)} events: ${fmt(r.seconds, 1)} s, ${fmt(r.events / r.seconds)} events/s, peak RSS ${fmt(r.maxRssMb, 1)} MB, heap after GC ${fmt(r.liveHeapMb, 1)} MB, shared items spilled to disk ${r.spills} times (old space capped at ${HEAP_MB} MB)`,
     );
   }
   const [rs, rl] = rebuilt as [(typeof rebuilt)[0], (typeof rebuilt)[0]];
@@ -294,7 +302,7 @@ const viewsPhase = async (endpoint: string, client: DynamoDBClient, tables: Retu
   );
   const w = await rebuildInChild(endpoint, tables, wide);
   console.log(
-    `  rebuilt: ${fmt(w.seconds, 1)} s, ${fmt(w.events / w.seconds)} events/s, peak RSS ${fmt(w.maxRssMb, 1)} MB\n`,
+    `  rebuilt: ${fmt(w.seconds, 1)} s, ${fmt(w.events / w.seconds)} events/s, peak RSS ${fmt(w.maxRssMb, 1)} MB (ratio to A ${fmt(w.maxRssMb / (rebuilt[0]?.maxRssMb ?? Number.NaN), 2)}), spilled ${w.spills} times\n`,
   );
 
   const reader = new ViewReader(new ViewTable(client, tables.views));

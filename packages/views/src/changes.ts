@@ -25,6 +25,9 @@ export type Change =
       readonly remove: readonly string[];
     };
 
+/** A change to a shared item. */
+export type Update = Extract<Change, { op: 'update' }>;
+
 export const keyId = (key: ViewKey): string => `${key.pk}\n${key.sk}`;
 
 export const put = (key: ViewKey, item: ViewAttributes): Change => ({ op: 'put', key, item });
@@ -32,9 +35,7 @@ export const del = (key: ViewKey): Change => ({ op: 'delete', key });
 export const update = (
   key: ViewKey,
   parts: { add?: Record<string, number>; set?: ViewAttributes; remove?: readonly string[] },
-): Change => ({ op: 'update', key, add: parts.add ?? {}, set: parts.set ?? {}, remove: parts.remove ?? [] });
-
-type Update = Extract<Change, { op: 'update' }>;
+): Update => ({ op: 'update', key, add: parts.add ?? {}, set: parts.set ?? {}, remove: parts.remove ?? [] });
 
 const applyUpdate = (item: ViewAttributes, u: Update): ViewAttributes => {
   const next: Record<string, ViewValue> = { ...item };

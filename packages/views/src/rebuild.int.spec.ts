@@ -60,8 +60,11 @@ describe('rebuilding the views', () => {
       projectorCacheMs: 0,
       clock: () => Date.parse(w.now) + 60_000,
       onProgress: (p) => progress.push(p.phase),
+      // A small memory for shared items, so the replay spills them to files and merges them back.
+      sharedInMemory: 500,
     });
     expect(result).toMatchObject({ generation: 2, previous: 1, events: seeded.events });
+    expect(result.spills).toBeGreaterThan(3);
     expect(progress).toContain('replay');
     expect(progress.at(-1)).toBe('switched');
 

@@ -33,6 +33,8 @@ export interface RebuildOptions {
   readonly projectorCacheMs?: number;
   /** Take over a rebuild left unfinished (a crashed run). */
   readonly force?: boolean;
+  /** Shared items and attributes the replay holds in memory before spilling to a temporary file. */
+  readonly sharedInMemory?: number;
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -44,6 +46,8 @@ export interface RebuildResult {
   readonly streams: number;
   readonly caughtUp: number;
   readonly highWaterMark: string;
+  /** How often the replay's shared items went to a temporary file. */
+  readonly spills: number;
 }
 
 export class RebuildInProgressError extends Error {
@@ -129,6 +133,7 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
     sink,
     onProgress: (events, streams) => options.onProgress?.({ phase: 'replay', events, streams, totalStreams }),
     ...(throttle && { throttle }),
+    ...(options.sharedInMemory !== undefined && { sharedInMemory: options.sharedInMemory }),
   });
 
   // 2. Catch up through the checkpointed path until a pass is within a second of live.
@@ -186,5 +191,13 @@ export const rebuildViews = async (options: RebuildOptions): Promise<RebuildResu
     streams: replayed.streams,
     totalStreams,
   });
-  return { generation, previous, events: replayed.events, streams: replayed.streams, caughtUp, highWaterMark };
+  return {
+    generation,
+    previous,
+    events: replayed.events,
+    streams: replayed.streams,
+    caughtUp,
+    highWaterMark,
+    spills: replayed.spills,
+  };
 };

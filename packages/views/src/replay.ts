@@ -1,22 +1,23 @@
 import type { TenantId } from '@app/core';
 import type { TenantEvent } from '@app/domain';
 import { type EventStore, type RecordedEvent, streamKey, streamRef } from '@app/event-store';
-import { type Change, coalesce, keyId, type ViewAttributes, type ViewKey, type ViewValue } from './changes.ts';
+import { type Change, coalesce, type ViewAttributes, type ViewKey } from './changes.ts';
 import { type ViewScope, viewKeys } from './keys.ts';
 import { type ProjectionEnv, STREAM_PROJECTIONS } from './projections/index.ts';
+import { SharedItems } from './sharedItems.ts';
 
 // Replaying a tenant's log into views, in bulk: what a rebuild writes into a fresh generation
 // and what time travel computes in memory. Each stream is projected once, whole, up to a mark;
 // items a stream owns go to the sink as they come (so memory stays flat), while shared items
 // (counters, day buckets, progress) are summed in memory — they grow with students and days,
-// never with events.
+// never with events — and spilled to sorted temporary files beyond a limit (sharedItems.ts).
 
 /** Where replayed views go. */
 export interface ViewSink {
   /** An item owned by one stream (or a checkpoint): written as is. */
   put(key: ViewKey, item: ViewAttributes): Promise<void>;
   /** The shared items, once every stream is in. */
-  finish(shared: Iterable<{ key: ViewKey; item: ViewAttributes }>): Promise<void>;
+  finish(shared: AsyncIterable<{ key: ViewKey; item: ViewAttributes }>): Promise<void>;
 }
 
 export interface ReplayOptions {
@@ -33,11 +34,15 @@ export interface ReplayOptions {
   readonly throttle?: (events: number) => Promise<void>;
   /** Streams replayed at once. */
   readonly concurrency?: number;
+  /** Shared items and attributes held in memory before they are spilled to a temporary file. */
+  readonly sharedInMemory?: number;
 }
 
 export interface ReplayResult {
   readonly events: number;
   readonly streams: number;
+  /** How often the shared items outgrew memory and went to a temporary file. */
+  readonly spills: number;
 }
 
 /** The tenant's zone when `recordedAt` was recorded: the same rule the live projector follows. */
@@ -50,29 +55,6 @@ export const zoneAt = (tenantEvents: readonly RecordedEvent[], recordedAt: strin
   return zone;
 };
 
-/** Shared items summed in memory: counters added, owned attributes set. */
-class SharedItems {
-  private readonly items = new Map<string, { key: ViewKey; item: Record<string, ViewValue> }>();
-
-  apply(change: Change & { op: 'update' }): void {
-    const id = keyId(change.key);
-    const entry = this.items.get(id) ?? { key: change.key, item: {} };
-    for (const name of change.remove) delete entry.item[name];
-    Object.assign(entry.item, change.set);
-    for (const [name, n] of Object.entries(change.add)) {
-      const before = entry.item[name];
-      entry.item[name] = (typeof before === 'number' ? before : 0) + n;
-    }
-    this.items.set(id, entry);
-  }
-
-  *all(): Iterable<{ key: ViewKey; item: ViewAttributes }> {
-    for (const { key, item } of this.items.values()) {
-      yield { key, item: Object.fromEntries(Object.entries(item).filter(([, v]) => v !== 0)) };
-    }
-  }
-}
-
 /** Replays the tenant's log up to `upTo` into `sink`. */
 export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult> => {
   const { store, tenantId, scope, upTo, sink } = options;
@@ -80,12 +62,12 @@ export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult
     (e) => e.meta.recordedAt <= upTo,
   );
   const began = tenantEvents[0]?.meta.recordedAt;
-  const shared = new SharedItems();
+  const shared = new SharedItems(options.sharedInMemory);
   let events = 0;
   let streams = 0;
   if (!began) {
     await sink.finish(shared.all());
-    return { events, streams };
+    return { events, streams, spills: 0 };
   }
 
   const project = async (firstEvent: RecordedEvent, longer: ReadonlySet<string>) => {
@@ -146,6 +128,7 @@ export const replayTenant = async (options: ReplayOptions): Promise<ReplayResult
   }
   await replayChunk(chunk);
   await Promise.all(running);
+  const spills = shared.spilled;
   await sink.finish(shared.all());
-  return { events, streams };
+  return { events, streams, spills };
 };

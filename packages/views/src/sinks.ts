@@ -26,8 +26,8 @@ export class BatchWriteSink implements ViewSink {
     if (this.buffer.length >= this.flushEvery) await this.flush();
   }
 
-  async finish(shared: Iterable<{ key: ViewKey; item: ViewAttributes }>): Promise<void> {
-    for (const { key, item } of shared) await this.put(key, item);
+  async finish(shared: AsyncIterable<{ key: ViewKey; item: ViewAttributes }>): Promise<void> {
+    for await (const { key, item } of shared) await this.put(key, item);
     await this.flush();
   }
 
@@ -67,8 +67,8 @@ export class MemoryViews implements ViewSink, ViewSource {
     if (this.keep(key)) this.items.set(keyId(key), { ...item, pk: key.pk, sk: key.sk });
   }
 
-  async finish(shared: Iterable<{ key: ViewKey; item: ViewAttributes }>): Promise<void> {
-    for (const { key, item } of shared) await this.put(key, item);
+  async finish(shared: AsyncIterable<{ key: ViewKey; item: ViewAttributes }>): Promise<void> {
+    for await (const { key, item } of shared) await this.put(key, item);
   }
 
   async get(key: ViewKey): Promise<Row | undefined> {
