@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -36,7 +36,7 @@ export class SharedItems {
   private dir: string | undefined;
 
   /** `limit`: how many items and attributes to hold before spilling to a file. */
-  constructor(private readonly limit = 50_000) {}
+  constructor(private readonly limit = 25_000) {}
 
   get spilled(): number {
     return this.spills.length;
@@ -72,11 +72,19 @@ export class SharedItems {
     this.dir ??= mkdtempSync(join(tmpdir(), 'views-replay-'));
     const file = join(this.dir, `${this.spills.length}.jsonl`);
     const ids = [...this.items.keys()].sort(compare);
-    const lines = ids.map((id) => {
-      const { key, item } = this.items.get(id) as Entry;
-      return `${JSON.stringify([id, key, item] satisfies Line)}\n`;
-    });
-    writeFileSync(file, lines.join(''));
+    // Written a few hundred lines at a time: the file is never one string in memory.
+    const fd = openSync(file, 'w');
+    try {
+      for (let i = 0; i < ids.length; i += 500) {
+        const lines = ids.slice(i, i + 500).map((id) => {
+          const { key, item } = this.items.get(id) as Entry;
+          return `${JSON.stringify([id, key, item] satisfies Line)}\n`;
+        });
+        writeSync(fd, lines.join(''));
+      }
+    } finally {
+      closeSync(fd);
+    }
     this.spills.push(file);
     this.items = new Map();
     this.held = 0;
