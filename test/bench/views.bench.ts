@@ -26,7 +26,7 @@ import { percentile, timed } from './stats.ts';
 const SMALL = 10_000;
 const LARGE = Number(process.env.BENCH_LARGE ?? 200_000);
 const STUDENTS = 100;
-const HEAP_MB = Number(process.env.BENCH_REBUILD_HEAP_MB ?? 64);
+const HEAP_MB = Number(process.env.BENCH_REBUILD_HEAP_MB ?? 96);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 20);
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 10);
 /** Which parts to run: `BENCH_PHASES=views` skips the lag phase (the ceilings always run). */
