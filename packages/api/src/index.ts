@@ -1,0 +1,3 @@
+export * from './auth.ts';
+export * from './devIssuer.ts';
+export * from './members.ts';
