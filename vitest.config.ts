@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // One config for the whole repo. Unit tests need nothing; integration and end-to-end tests
 // share one DynamoDB Local (global setup) and get their own tables per file (setup file).
 export default defineConfig({
+  // graphql ships CommonJS and ES module entries: the source Vite serves and the dependencies
+  // Node loads must share one, or graphql's instanceof checks see two realms.
+  resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
     projects: [
       {

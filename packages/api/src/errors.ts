@@ -42,15 +42,15 @@ export const publicError = (error: unknown): GraphQLError | null => {
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code;
     if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) return error;
-    // graphql-js's own validation and parsing errors are the client's input
-    if (code === undefined && error.originalError === undefined) {
-      return new GraphQLError(error.message, {
-        ...(error.nodes && { nodes: error.nodes }),
-        ...(error.path && { path: error.path }),
-        extensions: { code: 'BAD_USER_INPUT' },
-      });
-    }
-    return error.originalError ? publicError(error.originalError) : null;
+    if (error.originalError && !error.extensions?.http) return publicError(error.originalError);
+    // the request itself is wrong (unparsable, invalid, over a limit, not JSON): keep any HTTP status
+    return new GraphQLError(error.message, {
+      ...(error.nodes && { nodes: error.nodes }),
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        ...(error.extensions?.http !== undefined && { http: error.extensions.http }),
+      },
+    });
   }
   if (!isAppError(error)) return null;
   const code = PUBLIC[error.code];

@@ -1,7 +1,8 @@
-import type { TenantId, VersionedEvent } from '@app/core';
-import { type MemberEvent, memberDecider } from '@app/domain';
+import type { TenantId } from '@app/core';
+import { memberDecider } from '@app/domain';
 import { type EventStore, streamRef } from '@app/event-store';
 import type { MemberRoles, Role } from './auth.ts';
+import { stateOf } from './state.ts';
 
 /**
  * The roles a member holds now, folded from its own stream (the source of truth a token's
@@ -10,10 +11,6 @@ import type { MemberRoles, Role } from './auth.ts';
 export const memberRolesFrom =
   (store: EventStore): MemberRoles =>
   async (tenantId: TenantId, userId: string): Promise<readonly Role[] | null> => {
-    const { events } = await store.load(streamRef(tenantId, 'Member', userId));
-    const state = events.reduce(
-      (s, e) => memberDecider.evolve(s, e as unknown as VersionedEvent<MemberEvent>),
-      memberDecider.initialState,
-    );
+    const state = await stateOf(store, streamRef(tenantId, 'Member', userId), memberDecider);
     return state.status === 'ACTIVE' ? [...state.roles] : null;
   };

@@ -1,0 +1,131 @@
+import { testDb } from '@app/testing';
+import { World } from '@app/views/fixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { storeApplication } from './app.ts';
+import { Authenticator } from './auth.ts';
+import { DevIssuer } from './devIssuer.ts';
+import { memberRolesFrom } from './members.ts';
+import { schema } from './schema/index.ts';
+import { createApi, LIMITS } from './server.ts';
+
+let w: World;
+let issuer: DevIssuer;
+let student: string;
+const logged: unknown[] = [];
+
+const api = (production = false) =>
+  createApi({
+    schema,
+    authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
+    app: storeApplication(w.store),
+    production,
+    logError: (_id, error) => logged.push(error),
+  });
+
+const post = async (body: string, headers: Record<string, string> = {}, production = false) => {
+  const response = await api(production).fetch('http://api.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+const asStudent = async () => ({
+  authorization: `Bearer ${await issuer.token({ sub: student, roles: ['STUDENT'], tenantId: w.tenantId })}`,
+});
+
+beforeAll(async () => {
+  w = new World(testDb(), { policy: { timeZone: 'Europe/Berlin' } });
+  issuer = await DevIssuer.create();
+  await w.provision('Example University');
+  student = await w.member(['STUDENT']);
+});
+
+describe('the GraphQL server', () => {
+  it('answers who is calling, the tenant read from its stream', async () => {
+    const { status, body } = await post(
+      JSON.stringify({
+        query: '{ viewer { userId roles tenant { id name slug status policy { timeZone followUpAfterDays } } } }',
+      }),
+      await asStudent(),
+    );
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: {
+        viewer: {
+          userId: student,
+          roles: ['STUDENT'],
+          tenant: {
+            id: w.tenantId,
+            name: 'Example University',
+            slug: 'test-u',
+            status: 'ACTIVE',
+            policy: { timeZone: 'Europe/Berlin', followUpAfterDays: 7 },
+          },
+        },
+      },
+    });
+  });
+
+  it('answers UNAUTHENTICATED, with the reason, to a request without a valid token', async () => {
+    const { body } = await post(JSON.stringify({ query: '{ viewer { userId } }' }));
+    expect(body.data).toBeNull();
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'sign in: the request has no Authorization header',
+        extensions: { code: 'UNAUTHENTICATED' },
+      }),
+    ]);
+  });
+
+  it('refuses malformed JSON with 400 and a body over 1 MB with 413, before any work', async () => {
+    expect((await post('{"query": "{ viewer { userId } }"', await asStudent())).status).toBe(400);
+    const big = JSON.stringify({ query: `{ viewer { userId } } # ${'x'.repeat(2 * 1024 * 1024)}` });
+    const tooBig = await post(big, { ...(await asStudent()), 'content-length': String(Buffer.byteLength(big)) });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.errors[0].message).toMatch(`at most ${LIMITS.bodyBytes}`);
+  });
+
+  it('refuses a query deeper than 12 levels, and an unknown field, as BAD_USER_INPUT', async () => {
+    const deep = `{ ${'viewer { tenant { policy { '.repeat(1)}${'a { '.repeat(28)}b${' }'.repeat(28)} } } } }`;
+    const depth = await post(JSON.stringify({ query: deep }), await asStudent());
+    expect(depth.status).toBeLessThan(500);
+    expect(depth.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toContain(
+      'BAD_USER_INPUT',
+    );
+    const unknown = await post(JSON.stringify({ query: '{ viewer { password } }' }), await asStudent());
+    expect(unknown.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('serves /health, and keeps introspection for development only', async () => {
+    expect((await api(true).fetch('http://api.test/health')).status).toBe(200);
+    const introspect = JSON.stringify({ query: '{ __schema { queryType { name } } }' });
+    expect((await post(introspect, await asStudent())).body.data.__schema.queryType.name).toBe('Query');
+    const prod = await post(introspect, await asStudent(), true);
+    expect(prod.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('masks an unexpected failure as INTERNAL with an id, and logs it', async () => {
+    const failing = createApi({
+      schema,
+      authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
+      app: {
+        tenant: async () => {
+          throw new Error('ProvisionedThroughputExceededException: arn:aws:dynamodb:eu-west-1:123:table/events');
+        },
+      },
+      production: true,
+      logError: (_id, error) => logged.push(error),
+    });
+    const response = await failing.fetch('http://api.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await asStudent()) },
+      body: JSON.stringify({ query: '{ viewer { tenant { name } } }' }),
+    });
+    const body = await response.json();
+    expect(JSON.stringify(body)).not.toMatch(/arn:|Provisioned|stack/);
+    expect(body.errors[0].extensions).toEqual({ code: 'INTERNAL', requestId: expect.any(String) });
+    expect(String(logged.at(-1))).toMatch(/ProvisionedThroughputExceeded/);
+  });
+});
