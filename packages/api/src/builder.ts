@@ -74,3 +74,4 @@ builder.scalarType('Date', {
 });
 
 builder.queryType({});
+builder.mutationType({});

@@ -1,13 +1,33 @@
-import type { Tenant } from '@app/domain';
+import type { Advice } from '@app/core';
+import type { Contact, ContactSource, Tenant } from '@app/domain';
 import type { Caller } from './auth.ts';
 
 /** A provisioned tenant, with its id. */
 export type TenantView = Extract<Tenant, { status: 'ACTIVE' | 'SUSPENDED' }> & { readonly id: string };
 
+/** A contact as its owner sees it. */
+export type ContactView = Extract<Contact, { status: 'ACTIVE' | 'ARCHIVED' }> & { readonly id: string };
+
+export interface AddContactInput {
+  readonly name: string;
+  readonly title?: string | null | undefined;
+  readonly company?: string | null | undefined;
+  readonly industry?: string | null | undefined;
+  readonly email?: string | null | undefined;
+  readonly source: ContactSource;
+  readonly referredByContactId?: string | null | undefined;
+  readonly idempotencyKey?: string | null | undefined;
+}
+
 /** What resolvers may call: application functions, never DynamoDB (STYLE.md). */
 export interface Application {
   /** The caller's tenant as its stream says now; `null` for the operator, or a tenant not provisioned. */
   tenant(caller: Caller): Promise<TenantView | null>;
+  contacts: {
+    add(caller: Caller, input: AddContactInput): Promise<{ contact: ContactView; advice: readonly Advice[] }>;
+    /** A contact the caller may see, or `null` (another student's and another tenant's alike). */
+    get(caller: Caller, id: string): Promise<ContactView | null>;
+  };
 }
 
 /** One request's context. */

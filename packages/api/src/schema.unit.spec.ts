@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildSchema, findBreakingChanges } from 'graphql';
+import { buildSchema, findBreakingChanges, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printedSchema } from './printed.ts';
 import { schema } from './schema/index.ts';
@@ -22,13 +22,30 @@ describe('the printed schema', () => {
   it('breaks nothing of the contract (schema/api-contract.graphql) that is built so far', () => {
     const contract = buildSchema(readFileSync(resolve(schemaDir, 'api-contract.graphql'), 'utf8'));
     const breaking = findBreakingChanges(contract, schema).map((c) => `${c.type}: ${c.description}`);
-    // What the contract has that the API does not build yet (issue 5 in progress): removals
-    // only, and this list may only shrink. Anything else that breaks the contract fails here.
-    const notYetBuilt = breaking.filter((b) => /^(TYPE_REMOVED|FIELD_REMOVED): /.test(b));
-    expect(breaking.filter((b) => !notYetBuilt.includes(b))).toEqual([]);
-    expect(notYetBuilt.length).toBeLessThanOrEqual(BUILT_SO_FAR_MISSING);
+    // What the contract has that the API does not build yet (issue 5 in progress) may be missing;
+    // nothing may be changed. The count of contract fields not built may only go down.
+    const missing = notBuilt(contract, schema);
+    expect(breaking.filter((b) => !/^(TYPE_REMOVED|FIELD_REMOVED|VALUE_REMOVED_FROM_ENUM): /.test(b))).toEqual([]);
+    expect(missing.length).toBeLessThanOrEqual(NOT_BUILT_YET);
   });
 });
 
-/** How many contract types and fields are not built yet: lower it as they are (0 closes issue 5). */
-const BUILT_SO_FAR_MISSING = 77;
+/** Contract fields (and enum values, scalars) the schema does not have. */
+const notBuilt = (contract: GraphQLSchema, built: GraphQLSchema): string[] => {
+  const missing: string[] = [];
+  for (const type of Object.values(contract.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    const ours = built.getType(type.name);
+    if ('getFields' in type) {
+      const fields = ours && 'getFields' in ours ? ours.getFields() : {};
+      for (const name of Object.keys(type.getFields())) if (!(name in fields)) missing.push(`${type.name}.${name}`);
+    } else if ('getValues' in type) {
+      const values = new Set(ours && 'getValues' in ours ? ours.getValues().map((v) => v.name) : []);
+      for (const v of type.getValues()) if (!values.has(v.name)) missing.push(`${type.name}.${v.name}`);
+    } else if (!ours) missing.push(type.name);
+  }
+  return missing;
+};
+
+/** How many contract fields are not built yet: lower it as they are (0 closes issue 5). */
+const NOT_BUILT_YET = 340;

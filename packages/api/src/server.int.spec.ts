@@ -1,3 +1,4 @@
+import { CommandHandler } from '@app/event-store';
 import { testDb } from '@app/testing';
 import { World } from '@app/views/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ const api = (production = false) =>
   createApi({
     schema,
     authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
-    app: storeApplication(w.store),
+    app: storeApplication(w.store, new CommandHandler(w.store)),
     production,
     logError: (_id, error) => logged.push(error),
   });
@@ -111,6 +112,7 @@ describe('the GraphQL server', () => {
       schema,
       authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
       app: {
+        ...storeApplication(w.store, new CommandHandler(w.store)),
         tenant: async () => {
           throw new Error('ProvisionedThroughputExceededException: arn:aws:dynamodb:eu-west-1:123:table/events');
         },

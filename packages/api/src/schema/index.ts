@@ -1,4 +1,6 @@
 import { builder } from '../builder.ts';
+import './advice.ts';
+import './contact.ts';
 import './tenant.ts';
 import './viewer.ts';
 

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { DecidedEvent, Decider } from '@app/core';
+import {
+  type CommandHandler,
+  type CommandResult,
+  deriveStreamId,
+  type EventStore,
+  type GuardChange,
+  newId,
+  streamRef,
+} from '@app/event-store';
+import type { Caller } from './auth.ts';
+import { apiError } from './errors.ts';
+
+// How the API sends a command: the stream from the caller's tenant (never from the input), the
+// actor from the token, a creating command's stream id derived from its idempotency key (so a
+// retry lands on the same stream and finds its own event), and every event stamped with the
+// cohorts the student is enrolled in when it is recorded (DESIGN.md §4).
+
+export interface Send<S, C extends { type: string }, E extends DecidedEvent, X> {
+  readonly caller: Caller;
+  /** The stream type, and either the id of an existing stream or the prefix of a new one. */
+  readonly stream: { readonly type: string } & ({ readonly id: string } | { readonly create: string });
+  readonly decider: Decider<S, C, E, X>;
+  readonly command: C;
+  readonly context: (state: S) => X | Promise<X>;
+  readonly idempotencyKey?: string | null | undefined;
+  readonly expectedVersion?: number | null | undefined;
+  readonly guards?: (events: readonly E[], state: S) => readonly GuardChange[];
+}
+
+/** The role an actor acted in: the most specific it holds. */
+const actingRole = (caller: Caller): string =>
+  (['STUDENT', 'COACH', 'TENANT_ADMIN', 'PLATFORM_ADMIN'] as const).find((r) => caller.roles.includes(r)) ?? 'UNKNOWN';
+
+export class Commands {
+  constructor(
+    private readonly store: EventStore,
+    private readonly handler: CommandHandler,
+  ) {}
+
+  async send<S, C extends { type: string }, E extends DecidedEvent, X>(
+    s: Send<S, C, E, X>,
+  ): Promise<CommandResult<S, E> & { id: string }> {
+    const { caller } = s;
+    const tenantId = caller.tenantId;
+    if (tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
+    const idempotencyKey = s.idempotencyKey ?? undefined;
+    const id =
+      'id' in s.stream
+        ? s.stream.id
+        : idempotencyKey
+          ? deriveStreamId(s.stream.create, {
+              scope: tenantId,
+              userId: caller.userId,
+              commandType: s.command.type,
+              idempotencyKey,
+            })
+          : newId(s.stream.create);
+    const student = caller.roles.includes('STUDENT') ? caller.userId : null;
+    const result = await this.handler.handle({
+      stream: streamRef(tenantId, s.stream.type, id),
+      decider: s.decider,
+      commandType: s.command.type,
+      command: s.command,
+      context: s.context,
+      actor: { userId: caller.userId, role: actingRole(caller) },
+      correlationId: randomUUID(),
+      ...(idempotencyKey !== undefined && { idempotencyKey }),
+      ...(s.expectedVersion !== undefined && s.expectedVersion !== null && { expectedVersion: s.expectedVersion }),
+      stamp: async () => ({ cohorts: student ? await this.store.guardsIn(tenantId, 'Enrolments', student) : [] }),
+      ...(s.guards && { guards: s.guards }),
+    });
+    return { ...result, id };
+  }
+}

@@ -1,0 +1,108 @@
+import { CommandHandler, streamRef } from '@app/event-store';
+import { testDb } from '@app/testing';
+import { World } from '@app/views/fixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { storeApplication } from './app.ts';
+import { Authenticator, type Role } from './auth.ts';
+import { DevIssuer } from './devIssuer.ts';
+import { memberRolesFrom } from './members.ts';
+import { schema } from './schema/index.ts';
+import { createApi } from './server.ts';
+
+let w: World;
+let issuer: DevIssuer;
+let ada: string;
+let ben: string;
+let coach: string;
+let api: ReturnType<typeof createApi>;
+
+const gql = async (user: string, roles: Role[], query: string, variables: Record<string, unknown> = {}) => {
+  const token = await issuer.token({ sub: user, roles, tenantId: w.tenantId });
+  const response = await api.fetch('http://api.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json();
+};
+
+const ADD = `mutation ($input: AddContactInput!) {
+  addContact(input: $input) { contact { id name company email source booster referredBy { id } } advice { code } }
+}`;
+
+beforeAll(async () => {
+  w = new World(testDb());
+  issuer = await DevIssuer.create();
+  await w.provision();
+  [ada, ben, coach] = [await w.member(['STUDENT']), await w.member(['STUDENT']), await w.member(['COACH'])];
+  api = createApi({
+    schema,
+    authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
+    app: storeApplication(w.store, new CommandHandler(w.store)),
+    production: false,
+  });
+});
+
+describe('addContact', () => {
+  it("adds a contact to the student's own, and answers it from the store", async () => {
+    const input = { name: 'Pat Doe', company: 'Acme', email: 'Pat@Acme.example', source: 'ALUMNI' };
+    const { data, errors } = await gql(ada, ['STUDENT'], ADD, { input });
+    expect(errors).toBeUndefined();
+    expect(data.addContact.contact).toMatchObject({
+      name: 'Pat Doe',
+      company: 'Acme',
+      email: 'pat@acme.example',
+      source: 'ALUMNI',
+      booster: false,
+      referredBy: null,
+    });
+    expect(data.addContact.contact.id).toMatch(/^con_[0-9A-Z]{26}$/);
+    expect(Array.isArray(data.addContact.advice)).toBe(true);
+  });
+
+  it('adds once however often it is retried with the same idempotency key', async () => {
+    const input = { name: 'Sam Roe', source: 'FRIEND', idempotencyKey: 'add-sam-1' };
+    const first = await gql(ada, ['STUDENT'], ADD, { input });
+    const again = await gql(ada, ['STUDENT'], ADD, { input });
+    const id = first.data.addContact.contact.id;
+    expect(again.data.addContact.contact.id).toBe(id);
+    expect(await w.store.readStream(streamRef(w.tenantId, 'Contact', id))).toHaveLength(1);
+    // another student's same key is another contact
+    const bens = await gql(ben, ['STUDENT'], ADD, { input });
+    expect(bens.data.addContact.contact.id).not.toBe(id);
+  });
+
+  it('names the field that is wrong, and writes nothing', async () => {
+    const { data, errors } = await gql(ada, ['STUDENT'], ADD, {
+      input: { name: 'Bad Mail', email: 'not an email', source: 'COLD', idempotencyKey: 'bad-mail' },
+    });
+    expect(data).toBeNull();
+    expect(errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
+    const { data: retried } = await gql(ada, ['STUDENT'], ADD, {
+      input: { name: 'Bad Mail', email: 'bad@mail.example', source: 'COLD', idempotencyKey: 'bad-mail' },
+    });
+    // the failed attempt left nothing behind: the key's stream starts at version 1
+    const id = retried.addContact.contact.id;
+    expect((await w.store.readStream(streamRef(w.tenantId, 'Contact', id))).map((e) => e.version)).toEqual([1]);
+  });
+
+  it("refuses another student's contact as a referrer exactly as one that does not exist", async () => {
+    const bens = await gql(ben, ['STUDENT'], ADD, { input: { name: 'Lee Poe', source: 'FAMILY' } });
+    const attempt = async (referredByContactId: string) =>
+      (
+        await gql(ada, ['STUDENT'], ADD, {
+          input: { name: 'Via Lee', source: 'REFERRAL', referredByContactId },
+        })
+      ).errors[0];
+    const others = await attempt(bens.data.addContact.contact.id);
+    const missing = await attempt('con_00000000000000000000000000');
+    expect(others).toEqual(missing);
+    expect(others.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'referredByContactId' });
+  });
+
+  it('is for students: a coach is FORBIDDEN', async () => {
+    const { data, errors } = await gql(coach, ['COACH'], ADD, { input: { name: 'X', source: 'COLD' } });
+    expect(data).toBeNull();
+    expect(errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+});

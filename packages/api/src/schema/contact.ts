@@ -1,0 +1,65 @@
+import { CONTACT_SOURCES } from '@app/domain';
+import { builder } from '../builder.ts';
+import { type ContactView, callerOf } from '../context.ts';
+import { Advice } from './advice.ts';
+
+export const ContactSourceEnum = builder.enumType('ContactSource', { values: CONTACT_SOURCES });
+
+export const Contact = builder.objectRef<ContactView>('Contact');
+
+Contact.implement({
+  description: 'A professional a student knows of or has met: theirs alone.',
+  interfaces: [builder.nodeInterfaceRef()],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    title: t.exposeString('title', { nullable: true }),
+    company: t.exposeString('company', { nullable: true }),
+    industry: t.exposeString('industry', { nullable: true }),
+    email: t.exposeString('email', { nullable: true }),
+    source: t.field({ type: ContactSourceEnum, resolve: (c) => c.source }),
+    referredBy: t.field({
+      type: Contact,
+      nullable: true,
+      resolve: (c, _args, ctx) =>
+        c.referredByContactId ? ctx.app.contacts.get(callerOf(ctx), c.referredByContactId) : null,
+    }),
+    preferredChannel: t.exposeString('preferredChannel', { nullable: true }),
+    booster: t.exposeBoolean('booster'),
+  }),
+});
+
+const AddContactInput = builder.inputType('AddContactInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    title: t.string(),
+    company: t.string(),
+    industry: t.string(),
+    email: t.string(),
+    source: t.field({ type: ContactSourceEnum, required: true }),
+    referredByContactId: t.id(),
+    idempotencyKey: t.string(),
+  }),
+});
+
+const ContactPayload = builder
+  .objectRef<{ contact: ContactView; advice: readonly Advice[] }>('ContactPayload')
+  .implement({
+    fields: (t) => ({
+      contact: t.field({ type: Contact, resolve: (p) => p.contact }),
+      advice: t.field({ type: [Advice], resolve: (p) => [...p.advice] }),
+    }),
+  });
+
+builder.mutationField('addContact', (t) =>
+  t.field({
+    type: ContactPayload,
+    authScopes: { role: 'STUDENT' },
+    args: { input: t.arg({ type: AddContactInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.app.contacts.add(callerOf(ctx), {
+        ...input,
+        referredByContactId: input.referredByContactId === undefined ? undefined : String(input.referredByContactId),
+      }),
+  }),
+);
