@@ -3,6 +3,7 @@ import { type CommandHandler, type EventStore, streamRef } from '@app/event-stor
 import type { Caller } from './auth.ts';
 import { Commands } from './commands.ts';
 import type { Application, ContactView, TenantView } from './context.ts';
+import { Interviews } from './interviews.ts';
 import { stateOf } from './state.ts';
 
 /** The application functions resolvers call, on the event store (reads of one's own writes come from there). */
@@ -22,6 +23,7 @@ export const storeApplication = (
   };
 
   return {
+    interviews: new Interviews(store, commands, now),
     async tenant(caller: Caller): Promise<TenantView | null> {
       if (caller.tenantId === null) return null;
       const state = await stateOf(store, streamRef(caller.tenantId, 'Tenant', caller.tenantId), tenantDecider);

@@ -1,6 +1,7 @@
 import type { Advice } from '@app/core';
 import type { Contact, ContactSource, Tenant } from '@app/domain';
 import type { Caller } from './auth.ts';
+import type { Interviews } from './interviews.ts';
 
 /** A provisioned tenant, with its id. */
 export type TenantView = Extract<Tenant, { status: 'ACTIVE' | 'SUSPENDED' }> & { readonly id: string };
@@ -28,6 +29,7 @@ export interface Application {
     /** A contact the caller may see, or `null` (another student's and another tenant's alike). */
     get(caller: Caller, id: string): Promise<ContactView | null>;
   };
+  interviews: Pick<Interviews, 'get' | 'send'>;
 }
 
 /** One request's context. */

@@ -94,6 +94,8 @@ export const createApi = (options: ApiOptions): YogaServerInstance<Record<string
     // yoga answers it: 200 while the process can serve
     healthCheckEndpoint: '/health',
     landingPage: false,
+    // expected failures are answers, not log lines; the unexpected are logged by maskError below
+    logging: false,
     graphiql: !options.production,
     context: async ({ request }): Promise<ApiContext> => ({
       requestId: request.headers.get('x-request-id') ?? randomUUID(),

@@ -1,6 +1,7 @@
 import { builder } from '../builder.ts';
 import './advice.ts';
 import './contact.ts';
+import './interview.ts';
 import './tenant.ts';
 import './viewer.ts';
 

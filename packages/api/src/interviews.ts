@@ -1,0 +1,123 @@
+import type { Advice, TenantId } from '@app/core';
+import {
+  type ActiveInterview,
+  contactDecider,
+  type InterviewCommand,
+  type InterviewContext,
+  type InterviewEvent,
+  interviewDecider,
+  organizationOf,
+  type Policy,
+  prepAdvice,
+  tenantDecider,
+} from '@app/domain';
+import { type EventStore, newId, type RecordedEvent, streamRef } from '@app/event-store';
+import type { Caller } from './auth.ts';
+import type { Commands } from './commands.ts';
+import { apiError } from './errors.ts';
+import { stateOf } from './state.ts';
+
+// The interview commands as the API sends them: the decision context read from the streams it
+// names (the tenant's policy, the contact), and the interview read back from the store.
+
+/** An interview as its student sees it, with what the API adds: its id, events and advice. */
+export interface InterviewView extends ActiveInterview {
+  readonly id: string;
+  readonly events: readonly RecordedEvent<InterviewEvent>[];
+  /** Preparation advice while the meeting is ahead; nothing after. */
+  readonly advice: readonly Advice[];
+}
+
+const BEFORE_MEETING = new Set(['PLANNED', 'AWAITING_REPLY', 'ACCEPTED', 'SCHEDULED']);
+
+export class Interviews {
+  constructor(
+    private readonly store: EventStore,
+    private readonly commands: Commands,
+    private readonly now: () => string,
+  ) {}
+
+  private async policy(tenantId: TenantId): Promise<Policy> {
+    const tenant = await stateOf(this.store, streamRef(tenantId, 'Tenant', tenantId), tenantDecider);
+    if (tenant.status === 'NONE') throw apiError('FORBIDDEN', 'this tenant is not provisioned');
+    return tenant.policy;
+  }
+
+  private view(
+    id: string,
+    events: readonly RecordedEvent<InterviewEvent>[],
+    policy: Policy | null,
+  ): InterviewView | null {
+    const state = events.reduce(
+      (s, e) => interviewDecider.evolve(s, e as never),
+      interviewDecider.initialState as ReturnType<typeof interviewDecider.evolve>,
+    );
+    if (state.status === 'NONE') return null;
+    const advice = policy && BEFORE_MEETING.has(state.status) ? prepAdvice(state, policy) : [];
+    return { ...state, id, events, advice };
+  }
+
+  /** An interview the caller may see, or `null` (another student's and another tenant's alike). */
+  async get(caller: Caller, id: string): Promise<InterviewView | null> {
+    if (caller.tenantId === null || !id.startsWith('int_')) return null;
+    const { events } = await this.store.load(streamRef(caller.tenantId, 'Interview', id));
+    const first = events[0] as RecordedEvent<InterviewEvent> | undefined;
+    if (!first || (first.data as { studentId?: string }).studentId !== caller.userId) return null;
+    return this.view(id, events as RecordedEvent<InterviewEvent>[], await this.policy(caller.tenantId));
+  }
+
+  /** Sends a command for the caller's interview (`id`), or plans a new one (no `id`). */
+  async send(
+    caller: Caller,
+    id: string | null,
+    command: InterviewCommand,
+    options: { idempotencyKey?: string | null | undefined; expectedVersion?: number | null | undefined },
+  ): Promise<{ interview: InterviewView; advice: readonly Advice[] }> {
+    const tenantId = caller.tenantId;
+    if (tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
+    const policy = await this.policy(tenantId);
+    if (id !== null && !(await this.get(caller, id))) throw apiError('NOT_FOUND', `no interview ${id}`);
+    const result = await this.commands.send({
+      caller,
+      stream: id === null ? { type: 'Interview', create: 'int_' } : { type: 'Interview', id },
+      decider: interviewDecider,
+      command,
+      context: async (state): Promise<InterviewContext> => {
+        const contactId =
+          command.type === 'PlanInterview' ? command.contactId : state.status === 'NONE' ? null : state.contactId;
+        const contact = contactId ? await this.contact(tenantId, contactId) : undefined;
+        return {
+          now: this.now(),
+          policy,
+          studentId: caller.userId,
+          newId: (prefix) => newId(`${prefix}_`),
+          ...(contact && { contact }),
+        };
+      },
+      idempotencyKey: options.idempotencyKey,
+      expectedVersion: options.expectedVersion,
+    });
+    const { events } = await this.store.load(streamRef(tenantId, 'Interview', result.id));
+    const interview = this.view(result.id, events as RecordedEvent<InterviewEvent>[], policy);
+    if (!interview) throw new Error(`interview ${result.id} folds to nothing after a command`);
+    return { interview, advice: result.advice };
+  }
+
+  /** The contact as the decider needs it (its owner is checked there), or nothing when there is none. */
+  private async contact(tenantId: TenantId, contactId: string): Promise<InterviewContext['contact']> {
+    if (!contactId.startsWith('con_')) return undefined;
+    const c = await stateOf(this.store, streamRef(tenantId, 'Contact', contactId), contactDecider);
+    if (c.status === 'NONE') return undefined;
+    const referrer = c.referredByContactId
+      ? await stateOf(this.store, streamRef(tenantId, 'Contact', c.referredByContactId), contactDecider)
+      : null;
+    return {
+      id: contactId,
+      ownerId: c.ownerId,
+      status: c.status,
+      organization: c.company ? organizationOf(c.company) : null,
+      preferredChannel: c.preferredChannel,
+      referrerName: referrer && referrer.status !== 'NONE' ? referrer.name : null,
+    };
+  }
+}

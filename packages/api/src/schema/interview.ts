@@ -1,0 +1,199 @@
+import { CHANNELS, type DeadlineKind, interviewDeadlines, QUESTION_TOPICS } from '@app/domain';
+import { builder } from '../builder.ts';
+import { callerOf } from '../context.ts';
+import { apiError } from '../errors.ts';
+import type { InterviewView } from '../interviews.ts';
+import { Advice } from './advice.ts';
+import { Contact } from './contact.ts';
+
+const InterviewStatus = builder.enumType('InterviewStatus', {
+  values: [
+    'PLANNED',
+    'AWAITING_REPLY',
+    'ACCEPTED',
+    'DECLINED',
+    'UNRESPONSIVE',
+    'SCHEDULED',
+    'HELD',
+    'FOLLOWING_UP',
+    'CLOSED',
+  ] as const,
+});
+const Channel = builder.enumType('Channel', { values: CHANNELS });
+const QuestionTopic = builder.enumType('QuestionTopic', { values: QUESTION_TOPICS });
+
+const Question = builder.objectRef<InterviewView['questions'][number]>('Question').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    text: t.exposeString('text'),
+    topic: t.field({ type: QuestionTopic, resolve: (q) => q.topic }),
+    flags: t.stringList({ resolve: (q) => [...q.flags] }),
+  }),
+});
+
+const Commitment = builder.objectRef<InterviewView['commitments'][number]>('Commitment').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    description: t.exposeString('description'),
+    dueAt: t.field({ type: 'DateTime', resolve: (c) => c.dueAt }),
+    fulfilledAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.fulfilledAt }),
+  }),
+});
+
+const Deadline = builder.objectRef<{ kind: DeadlineKind; dueAt: string }>('Deadline').implement({
+  fields: (t) => ({
+    kind: t.exposeString('kind'),
+    dueAt: t.field({ type: 'DateTime', resolve: (d) => d.dueAt }),
+  }),
+});
+
+const TimelineEntry = builder
+  .objectRef<{ version: number; type: string; occurredAt: string }>('TimelineEntry')
+  .implement({
+    fields: (t) => ({
+      version: t.exposeInt('version'),
+      type: t.exposeString('type'),
+      occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
+    }),
+  });
+
+export const Interview = builder.objectRef<InterviewView>('Interview').implement({
+  description: "One informational interview, from planning to keeping in touch: its student's own.",
+  interfaces: [builder.nodeInterfaceRef()],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    version: t.exposeInt('version'),
+    status: t.field({ type: InterviewStatus, resolve: (i) => i.status }),
+    contact: t.field({
+      type: Contact,
+      resolve: async (i, _args, ctx) => {
+        const contact = await ctx.app.contacts.get(callerOf(ctx), i.contactId);
+        if (!contact) throw new Error(`interview ${i.id} names contact ${i.contactId}, which its student cannot read`);
+        return contact;
+      },
+    }),
+    goals: t.stringList({ resolve: (i) => [...i.goals] }),
+    followUpsSent: t.int({ resolve: (i) => i.followUps.length }),
+    meetingStartsAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.meeting?.startsAt ?? null }),
+    meetingDurationMinutes: t.int({ nullable: true, resolve: (i) => i.meeting?.durationMinutes ?? null }),
+    heldAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.held?.heldAt ?? null }),
+    thankYouSentAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.thankYou?.sentAt ?? null }),
+    questions: t.field({ type: [Question], resolve: (i) => [...i.questions] }),
+    commitments: t.field({ type: [Commitment], resolve: (i) => [...i.commitments] }),
+    nextDeadline: t.field({ type: Deadline, nullable: true, resolve: (i) => interviewDeadlines(i)[0] ?? null }),
+    advice: t.field({ type: [Advice], resolve: (i) => [...i.advice] }),
+    timeline: t.field({
+      type: [TimelineEntry],
+      description: 'Every event of the interview in version order, deadline outcomes included, by event type.',
+      resolve: (i) => i.events.map((e) => ({ version: e.version, type: e.type, occurredAt: e.occurredAt })),
+    }),
+  }),
+});
+
+const InterviewPayload = builder
+  .objectRef<{ interview: InterviewView; advice: readonly Advice[] }>('InterviewPayload')
+  .implement({
+    fields: (t) => ({
+      interview: t.field({ type: Interview, resolve: (p) => p.interview }),
+      advice: t.field({ type: [Advice], resolve: (p) => [...p.advice] }),
+    }),
+  });
+
+builder.queryField('interview', (t) =>
+  t.field({
+    type: Interview,
+    nullable: true,
+    authScopes: { signedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const interview = await ctx.app.interviews.get(callerOf(ctx), String(id));
+      if (!interview) throw apiError('NOT_FOUND', `no interview ${String(id)}`);
+      return interview;
+    },
+  }),
+);
+
+const PlanInterviewInput = builder.inputType('PlanInterviewInput', {
+  fields: (t) => ({
+    contactId: t.id({ required: true }),
+    goals: t.stringList({ required: true }),
+    idempotencyKey: t.string(),
+  }),
+});
+
+builder.mutationField('planInterview', (t) =>
+  t.field({
+    type: InterviewPayload,
+    authScopes: { role: 'STUDENT' },
+    args: { input: t.arg({ type: PlanInterviewInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.app.interviews.send(
+        callerOf(ctx),
+        null,
+        { type: 'PlanInterview', contactId: String(input.contactId), goals: input.goals },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+  }),
+);
+
+const RecordOutreachInput = builder.inputType('RecordOutreachInput', {
+  fields: (t) => ({
+    interviewId: t.id({ required: true }),
+    channel: t.field({ type: Channel, required: true }),
+    sentAt: t.field({ type: 'DateTime', required: true }),
+    message: t.string(),
+    mentionedReferrer: t.boolean(),
+    statedPurpose: t.boolean(),
+    proposedTimes: t.field({ type: ['DateTime'] }),
+    idempotencyKey: t.string(),
+    expectedVersion: t.int(),
+  }),
+});
+
+builder.mutationField('recordOutreach', (t) =>
+  t.field({
+    type: InterviewPayload,
+    authScopes: { role: 'STUDENT' },
+    args: { input: t.arg({ type: RecordOutreachInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.app.interviews.send(
+        callerOf(ctx),
+        String(input.interviewId),
+        {
+          type: 'RecordOutreach',
+          channel: input.channel,
+          sentAt: input.sentAt,
+          message: input.message ?? null,
+          mentionedReferrer: input.mentionedReferrer ?? null,
+          statedPurpose: input.statedPurpose ?? null,
+          proposedTimes: input.proposedTimes ?? null,
+        },
+        input,
+      ),
+  }),
+);
+
+const AddQuestionInput = builder.inputType('AddQuestionInput', {
+  fields: (t) => ({
+    interviewId: t.id({ required: true }),
+    text: t.string({ required: true }),
+    topic: t.field({ type: QuestionTopic, required: true }),
+    idempotencyKey: t.string(),
+    expectedVersion: t.int(),
+  }),
+});
+
+builder.mutationField('addQuestion', (t) =>
+  t.field({
+    type: InterviewPayload,
+    authScopes: { role: 'STUDENT' },
+    args: { input: t.arg({ type: AddQuestionInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.app.interviews.send(
+        callerOf(ctx),
+        String(input.interviewId),
+        { type: 'AddQuestion', text: input.text, topic: input.topic },
+        input,
+      ),
+  }),
+);

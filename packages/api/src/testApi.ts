@@ -1,0 +1,39 @@
+import { CommandHandler } from '@app/event-store';
+import type { World } from '@app/views/fixtures';
+import { storeApplication } from './app.ts';
+import { Authenticator, type Role } from './auth.ts';
+import { DevIssuer } from './devIssuer.ts';
+import { memberRolesFrom } from './members.ts';
+import { schema } from './schema/index.ts';
+import { createApi } from './server.ts';
+
+// Tests' way in: the real server over a World's store, called with real tokens through fetch.
+
+// biome-ignore lint/suspicious/noExplicitAny: a GraphQL response is whatever the query asks for
+export type GqlResult = { data: any; errors?: { message: string; extensions: Record<string, unknown> }[] };
+
+export const testApi = async (w: World) => {
+  const issuer = await DevIssuer.create();
+  const api = createApi({
+    schema,
+    authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
+    app: storeApplication(w.store, new CommandHandler(w.store), () => new Date(w.now)),
+    production: false,
+  });
+  /** Runs `query` as `user` holding `roles` in the World's tenant. */
+  const gql = async (
+    user: string,
+    roles: Role[],
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GqlResult> => {
+    const token = await issuer.token({ sub: user, roles, tenantId: w.tenantId });
+    const response = await api.fetch('http://api.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GqlResult;
+  };
+  return { api, issuer, gql };
+};
