@@ -111,3 +111,79 @@ describe('an interview through the API', () => {
     expect(await w.store.readStream(streamRef(w.tenantId, 'Interview', id))).toHaveLength(1);
   });
 });
+
+describe('the whole of an interview, from outreach to keeping in touch', () => {
+  it('walks every step through its mutation, with the status and deadlines each leaves', async () => {
+    const id = (await plan(ada, await contactOf(ada))).data.planInterview.interview.id as string;
+    const step = async (mutation: string, input: Record<string, unknown>, pick = 'status nextDeadline { kind }') => {
+      const name = mutation[0]?.toUpperCase() + mutation.slice(1);
+      const r = await gql(
+        ada,
+        [...STUDENT],
+        `mutation ($input: ${name}Input!) { ${mutation}(input: $input) { interview { ${pick} } advice { code } } }`,
+        { input: { interviewId: id, ...input } },
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data[mutation];
+    };
+    const at = (hours: number) => w.later(hours);
+
+    expect((await step('recordOutreach', { channel: 'EMAIL', sentAt: at(1) })).interview.status).toBe('AWAITING_REPLY');
+    expect((await step('recordReply', { receivedAt: at(24), outcome: 'ACCEPTED' })).interview.status).toBe('ACCEPTED');
+    const meetingAt = new Date(Date.parse(at(1)) + 3 * 86_400_000).toISOString();
+    const scheduled = await step('scheduleMeeting', { startsAt: meetingAt, durationMinutes: 20, format: 'VIDEO' });
+    expect(scheduled.interview.status).toBe('SCHEDULED');
+    await step('addResearchNote', { text: 'Read the team blog and the last two annual reports.' });
+    for (const [text, topic] of [
+      ['How did you get started in this field?', 'HOW_THEY_STARTED'],
+      ['What does a typical week look like for you?', 'DAILY_WORK'],
+    ]) {
+      await step('addQuestion', { text, topic });
+    }
+    const withQuestions = await step(
+      'addQuestion',
+      { text: 'Which trends are changing your industry?', topic: 'TRENDS' },
+      'questions { id }',
+    );
+    const questionId = withQuestions.interview.questions[0].id;
+    await step('removeQuestion', { questionId });
+    w.now = new Date(Date.parse(meetingAt) + 25 * 60_000).toISOString();
+    const held = await step('recordMeetingHeld', { heldAt: meetingAt, durationMinutes: 20 });
+    expect(held.interview).toEqual({ status: 'HELD', nextDeadline: { kind: 'THANK_YOU_OVERDUE' } });
+    await step('recordNotes', { notes: 'Talked about how the team ships.' });
+    const thanked = await step('recordThankYou', { sentAt: at(2), channel: 'EMAIL' });
+    expect(thanked.interview.status).toBe('FOLLOWING_UP');
+    const promised = await step(
+      'recordCommitment',
+      { description: 'Send the article we discussed' },
+      'commitments { id }',
+    );
+    const commitmentId = promised.interview.commitments[0].id;
+    await step('fulfilCommitment', { commitmentId, fulfilledAt: at(3) });
+    const kept = await step('logKeepInTouch', { at: at(24 * 30), kind: 'SHARED_ARTICLE', channel: 'EMAIL' });
+    expect(kept.interview.nextDeadline).toEqual({ kind: 'KEEP_IN_TOUCH_DUE' });
+    const closed = await step('closeInterview', { outcome: 'learned what I came for' });
+    expect(closed.interview.status).toBe('CLOSED');
+    const timeline = (await gql(ada, [...STUDENT], READ, { id })).data.interview.timeline.map(
+      (e: { type: string }) => e.type,
+    );
+    expect(timeline).toEqual([
+      'InterviewPlanned',
+      'OutreachSent',
+      'ReplyReceived',
+      'MeetingScheduled',
+      'ResearchNoteAdded',
+      'QuestionAdded',
+      'QuestionAdded',
+      'QuestionAdded',
+      'QuestionRemoved',
+      'MeetingHeld',
+      'NotesRecorded',
+      'ThankYouSent',
+      'CommitmentMade',
+      'CommitmentFulfilled',
+      'KeepInTouchLogged',
+      'InterviewClosed',
+    ]);
+  });
+});

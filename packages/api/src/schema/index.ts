@@ -2,6 +2,7 @@ import { builder } from '../builder.ts';
 import './advice.ts';
 import './contact.ts';
 import './interview.ts';
+import './interviewMutations.ts';
 import './tenant.ts';
 import './viewer.ts';
 

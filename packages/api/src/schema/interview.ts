@@ -19,8 +19,8 @@ const InterviewStatus = builder.enumType('InterviewStatus', {
     'CLOSED',
   ] as const,
 });
-const Channel = builder.enumType('Channel', { values: CHANNELS });
-const QuestionTopic = builder.enumType('QuestionTopic', { values: QUESTION_TOPICS });
+export const Channel = builder.enumType('Channel', { values: CHANNELS });
+export const QuestionTopic = builder.enumType('QuestionTopic', { values: QUESTION_TOPICS });
 
 const Question = builder.objectRef<InterviewView['questions'][number]>('Question').implement({
   fields: (t) => ({
@@ -90,7 +90,7 @@ export const Interview = builder.objectRef<InterviewView>('Interview').implement
   }),
 });
 
-const InterviewPayload = builder
+export const InterviewPayload = builder
   .objectRef<{ interview: InterviewView; advice: readonly Advice[] }>('InterviewPayload')
   .implement({
     fields: (t) => ({
@@ -110,90 +110,5 @@ builder.queryField('interview', (t) =>
       if (!interview) throw apiError('NOT_FOUND', `no interview ${String(id)}`);
       return interview;
     },
-  }),
-);
-
-const PlanInterviewInput = builder.inputType('PlanInterviewInput', {
-  fields: (t) => ({
-    contactId: t.id({ required: true }),
-    goals: t.stringList({ required: true }),
-    idempotencyKey: t.string(),
-  }),
-});
-
-builder.mutationField('planInterview', (t) =>
-  t.field({
-    type: InterviewPayload,
-    authScopes: { role: 'STUDENT' },
-    args: { input: t.arg({ type: PlanInterviewInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.app.interviews.send(
-        callerOf(ctx),
-        null,
-        { type: 'PlanInterview', contactId: String(input.contactId), goals: input.goals },
-        { idempotencyKey: input.idempotencyKey },
-      ),
-  }),
-);
-
-const RecordOutreachInput = builder.inputType('RecordOutreachInput', {
-  fields: (t) => ({
-    interviewId: t.id({ required: true }),
-    channel: t.field({ type: Channel, required: true }),
-    sentAt: t.field({ type: 'DateTime', required: true }),
-    message: t.string(),
-    mentionedReferrer: t.boolean(),
-    statedPurpose: t.boolean(),
-    proposedTimes: t.field({ type: ['DateTime'] }),
-    idempotencyKey: t.string(),
-    expectedVersion: t.int(),
-  }),
-});
-
-builder.mutationField('recordOutreach', (t) =>
-  t.field({
-    type: InterviewPayload,
-    authScopes: { role: 'STUDENT' },
-    args: { input: t.arg({ type: RecordOutreachInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.app.interviews.send(
-        callerOf(ctx),
-        String(input.interviewId),
-        {
-          type: 'RecordOutreach',
-          channel: input.channel,
-          sentAt: input.sentAt,
-          message: input.message ?? null,
-          mentionedReferrer: input.mentionedReferrer ?? null,
-          statedPurpose: input.statedPurpose ?? null,
-          proposedTimes: input.proposedTimes ?? null,
-        },
-        input,
-      ),
-  }),
-);
-
-const AddQuestionInput = builder.inputType('AddQuestionInput', {
-  fields: (t) => ({
-    interviewId: t.id({ required: true }),
-    text: t.string({ required: true }),
-    topic: t.field({ type: QuestionTopic, required: true }),
-    idempotencyKey: t.string(),
-    expectedVersion: t.int(),
-  }),
-});
-
-builder.mutationField('addQuestion', (t) =>
-  t.field({
-    type: InterviewPayload,
-    authScopes: { role: 'STUDENT' },
-    args: { input: t.arg({ type: AddQuestionInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.app.interviews.send(
-        callerOf(ctx),
-        String(input.interviewId),
-        { type: 'AddQuestion', text: input.text, topic: input.topic },
-        input,
-      ),
   }),
 );
