@@ -4,6 +4,7 @@ import type { Caller } from './auth.ts';
 import { Commands } from './commands.ts';
 import type { Application, ContactView, TenantView } from './context.ts';
 import { Interviews } from './interviews.ts';
+import { type Identities, localIdentities, People } from './people.ts';
 import { stateOf } from './state.ts';
 
 /** The application functions resolvers call, on the event store (reads of one's own writes come from there). */
@@ -11,6 +12,7 @@ export const storeApplication = (
   store: EventStore,
   handler: CommandHandler,
   clock: () => Date = () => new Date(),
+  identities: Identities = localIdentities,
 ): Application => {
   const commands = new Commands(store, handler);
   const now = () => clock().toISOString();
@@ -24,6 +26,7 @@ export const storeApplication = (
 
   return {
     interviews: new Interviews(store, commands, now),
+    people: new People(store, commands, identities, now),
     async tenant(caller: Caller): Promise<TenantView | null> {
       if (caller.tenantId === null) return null;
       const state = await stateOf(store, streamRef(caller.tenantId, 'Tenant', caller.tenantId), tenantDecider);

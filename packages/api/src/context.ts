@@ -2,6 +2,7 @@ import type { Advice } from '@app/core';
 import type { Contact, ContactSource, Tenant } from '@app/domain';
 import type { Caller } from './auth.ts';
 import type { Interviews } from './interviews.ts';
+import type { People } from './people.ts';
 
 /** A provisioned tenant, with its id. */
 export type TenantView = Extract<Tenant, { status: 'ACTIVE' | 'SUSPENDED' }> & { readonly id: string };
@@ -30,6 +31,7 @@ export interface Application {
     get(caller: Caller, id: string): Promise<ContactView | null>;
   };
   interviews: Pick<Interviews, 'get' | 'send'>;
+  people: Pick<People, 'member' | 'cohort' | 'invite' | 'cohortCommand'>;
 }
 
 /** One request's context. */

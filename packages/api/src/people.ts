@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { TenantId } from '@app/core';
+import {
+  type Cohort,
+  type CohortCommand,
+  type CohortEvent,
+  cohortDecider,
+  type Member,
+  type MemberCommand,
+  memberDecider,
+} from '@app/domain';
+import { type EventStore, enrolmentGuard, type GuardChange, streamRef } from '@app/event-store';
+import type { Caller } from './auth.ts';
+import type { Commands } from './commands.ts';
+import { apiError } from './errors.ts';
+import { stateOf } from './state.ts';
+
+// Members and cohorts, as a university's admin runs them. Enrolling a student claims the
+// enrolment item under the student in the same write as the cohort's event (DESIGN.md §4):
+// that item is what stamps each later event of the student with its cohorts.
+
+export type MemberView = Extract<Member, { status: 'ACTIVE' | 'REMOVED' }> & { readonly id: string };
+export type CohortView = Extract<Cohort, { status: 'ACTIVE' | 'ARCHIVED' }> & { readonly id: string };
+
+/** Who a new member is in the identity provider: in AWS the Cognito user's `sub`, created first. */
+export interface Identities {
+  /** The user id for an email, creating the user when there is none (idempotent by email). */
+  userFor(tenantId: TenantId, email: string, name: string): Promise<string>;
+}
+
+const tenantOf = (caller: Caller): TenantId => {
+  if (caller.tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
+  return caller.tenantId;
+};
+
+export class People {
+  constructor(
+    private readonly store: EventStore,
+    private readonly commands: Commands,
+    private readonly identities: Identities,
+    private readonly now: () => string,
+  ) {}
+
+  async member(caller: Caller, id: string): Promise<MemberView | null> {
+    if (caller.tenantId === null) return null;
+    const state = await stateOf(this.store, streamRef(caller.tenantId, 'Member', id), memberDecider);
+    return state.status === 'NONE' ? null : { ...state, id };
+  }
+
+  async cohort(caller: Caller, id: string): Promise<CohortView | null> {
+    if (caller.tenantId === null || !id.startsWith('coh_')) return null;
+    const state = await stateOf(this.store, streamRef(caller.tenantId, 'Cohort', id), cohortDecider);
+    return state.status === 'NONE' ? null : { ...state, id };
+  }
+
+  async invite(
+    caller: Caller,
+    input: { email: string; name: string; role: string; idempotencyKey?: string | null | undefined },
+  ): Promise<MemberView> {
+    const tenantId = tenantOf(caller);
+    const id = await this.identities.userFor(tenantId, input.email, input.name);
+    const command: MemberCommand = { type: 'InviteMember', email: input.email, name: input.name, roles: [input.role] };
+    const result = await this.commands.send({
+      caller,
+      stream: { type: 'Member', id },
+      decider: memberDecider,
+      command,
+      context: () => ({ now: this.now(), memberId: id }),
+      idempotencyKey: input.idempotencyKey,
+    });
+    if (result.state.status === 'NONE') throw new Error(`member ${id} folds to nothing after an invitation`);
+    return { ...result.state, id };
+  }
+
+  /** A cohort command: the named member and its enrolment read into the context, the enrolment item kept in step. */
+  async cohortCommand(
+    caller: Caller,
+    cohortId: string | null,
+    command: CohortCommand,
+    idempotencyKey?: string | null,
+  ): Promise<CohortView> {
+    const tenantId = tenantOf(caller);
+    if (cohortId !== null && !(await this.cohort(caller, cohortId))) {
+      throw apiError('NOT_FOUND', `no cohort ${cohortId}`);
+    }
+    const memberId = 'studentId' in command ? command.studentId : 'coachId' in command ? command.coachId : null;
+    const result = await this.commands.send({
+      caller,
+      stream: cohortId === null ? { type: 'Cohort', create: 'coh_' } : { type: 'Cohort', id: cohortId },
+      decider: cohortDecider,
+      command,
+      context: async () => {
+        const member = memberId ? await this.member(caller, memberId) : null;
+        const enrolled =
+          memberId !== null &&
+          cohortId !== null &&
+          (await this.store.guardsIn(tenantId, 'Enrolments', memberId)).includes(cohortId);
+        return {
+          now: this.now(),
+          member: member && { status: member.status, roles: member.roles },
+          enrolled,
+        };
+      },
+      guards: (events: readonly CohortEvent[]) =>
+        events.flatMap((e): GuardChange[] =>
+          e.type === 'StudentEnrolled' || e.type === 'StudentWithdrawn'
+            ? [
+                {
+                  op: e.type === 'StudentEnrolled' ? 'claim' : 'release',
+                  guard: enrolmentGuard(e.data.studentId, cohortId as string),
+                  owner: streamRef(tenantId, 'Cohort', cohortId as string),
+                },
+              ]
+            : [],
+        ),
+      idempotencyKey,
+    });
+    if (result.state.status === 'NONE') throw new Error(`cohort ${result.id} folds to nothing after a command`);
+    return { ...result.state, id: result.id };
+  }
+}
+
+/** Local identities: a member id derived from the tenant and the email, the same every time. */
+export const localIdentities: Identities = {
+  async userFor(tenantId, email) {
+    const digest = createHash('sha256').update(`${tenantId}\n${email.trim().toLowerCase()}`).digest('hex');
+    return `usr_${digest.slice(0, 26).toUpperCase()}`;
+  },
+};

@@ -1,0 +1,133 @@
+import { builder } from '../builder.ts';
+import { callerOf } from '../context.ts';
+import { apiError } from '../errors.ts';
+import type { CohortView, MemberView } from '../people.ts';
+import { Role } from './viewer.ts';
+
+export const Member = builder.objectRef<MemberView>('Member').implement({
+  description: 'A person of the university: its id is the user id of its sign-in.',
+  interfaces: [builder.nodeInterfaceRef()],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    roles: t.field({ type: [Role], resolve: (m) => [...m.roles] }),
+  }),
+});
+
+export const Cohort = builder.objectRef<CohortView>('Cohort').implement({
+  description: 'A group of students with their coaches (a class, a program, a term).',
+  interfaces: [builder.nodeInterfaceRef()],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    term: t.exposeString('term', { nullable: true }),
+    coaches: t.field({
+      type: [Member],
+      resolve: async (c, _args, ctx) =>
+        (await Promise.all(c.coaches.map((id) => ctx.app.people.member(callerOf(ctx), id)))).filter(
+          (m): m is MemberView => m !== null,
+        ),
+    }),
+  }),
+});
+
+const CohortPayload = builder.objectRef<{ cohort: CohortView }>('CohortPayload').implement({
+  fields: (t) => ({ cohort: t.field({ type: Cohort, resolve: (p) => p.cohort }) }),
+});
+const InviteMemberPayload = builder.objectRef<{ member: MemberView }>('InviteMemberPayload').implement({
+  fields: (t) => ({ member: t.field({ type: Member, resolve: (p) => p.member }) }),
+});
+
+builder.mutationField('inviteMember', (t) =>
+  t.field({
+    type: InviteMemberPayload,
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('InviteMemberInput', {
+          fields: (f) => ({
+            email: f.string({ required: true }),
+            name: f.string({ required: true }),
+            role: f.field({ type: Role, required: true }),
+            idempotencyKey: f.string(),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      if (input.role === 'PLATFORM_ADMIN') {
+        throw apiError('FORBIDDEN', 'the platform operator is not a member of a university');
+      }
+      return { member: await ctx.app.people.invite(callerOf(ctx), input) };
+    },
+  }),
+);
+
+builder.mutationField('createCohort', (t) =>
+  t.field({
+    type: CohortPayload,
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('CreateCohortInput', {
+          fields: (f) => ({ name: f.string({ required: true }), term: f.string(), idempotencyKey: f.string() }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      cohort: await ctx.app.people.cohortCommand(
+        callerOf(ctx),
+        null,
+        { type: 'CreateCohort', name: input.name, ...(input.term && { term: input.term }) },
+        input.idempotencyKey,
+      ),
+    }),
+  }),
+);
+
+/** A mutation naming a cohort and a member of it: assign or unassign a coach, enrol or withdraw a student. */
+const cohortMemberMutation = (
+  name: string,
+  inputName: string,
+  member: 'coachId' | 'studentId',
+  type: 'AssignCoach' | 'UnassignCoach' | 'EnrollStudent' | 'WithdrawStudent',
+) => {
+  const Input = builder.inputType(inputName, {
+    fields: (f) => ({
+      cohortId: f.id({ required: true }),
+      [member]: f.id({ required: true }),
+      idempotencyKey: f.string(),
+    }),
+  });
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: CohortPayload,
+      authScopes: { role: 'TENANT_ADMIN' },
+      args: { input: t.arg({ type: Input, required: true }) },
+      resolve: async (_root, args, ctx) => {
+        const input = args.input as Record<string, string | number | null | undefined>;
+        const memberId = String(input[member]);
+        const command =
+          member === 'coachId'
+            ? { type: type as 'AssignCoach' | 'UnassignCoach', coachId: memberId }
+            : { type: type as 'EnrollStudent' | 'WithdrawStudent', studentId: memberId };
+        return {
+          cohort: await ctx.app.people.cohortCommand(
+            callerOf(ctx),
+            String(input.cohortId),
+            command,
+            input.idempotencyKey as string | null | undefined,
+          ),
+        };
+      },
+    }),
+  );
+};
+
+cohortMemberMutation('assignCoach', 'AssignCoachInput', 'coachId', 'AssignCoach');
+cohortMemberMutation('unassignCoach', 'UnassignCoachInput', 'coachId', 'UnassignCoach');
+cohortMemberMutation('enrollStudent', 'EnrollStudentInput', 'studentId', 'EnrollStudent');
+cohortMemberMutation('withdrawStudent', 'WithdrawStudentInput', 'studentId', 'WithdrawStudent');
