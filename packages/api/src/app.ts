@@ -1,5 +1,6 @@
 import { contactDecider, tenantDecider } from '@app/domain';
 import { type CommandHandler, type EventStore, streamRef } from '@app/event-store';
+import { ViewReader, type ViewScope, type ViewSource, viewKeys } from '@app/views';
 import type { Caller } from './auth.ts';
 import { Commands } from './commands.ts';
 import type { Application, ContactView, TenantView } from './context.ts';
@@ -8,12 +9,20 @@ import { type Identities, localIdentities, People } from './people.ts';
 import { stateOf } from './state.ts';
 
 /** The application functions resolvers call, on the event store (reads of one's own writes come from there). */
-export const storeApplication = (
-  store: EventStore,
-  handler: CommandHandler,
-  clock: () => Date = () => new Date(),
-  identities: Identities = localIdentities,
-): Application => {
+export interface AppDeps {
+  readonly store: EventStore;
+  readonly handler: CommandHandler;
+  /** The views lists and dashboards read. */
+  readonly views: ViewSource;
+  readonly clock?: () => Date;
+  readonly identities?: Identities;
+}
+
+export const storeApplication = (deps: AppDeps): Application => {
+  const { store, handler, views } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const identities = deps.identities ?? localIdentities;
+  const reader = new ViewReader(views);
   const commands = new Commands(store, handler);
   const now = () => clock().toISOString();
 
@@ -24,7 +33,23 @@ export const storeApplication = (
     return state.status !== 'NONE' && state.ownerId === caller.userId ? { ...state, id } : null;
   };
 
+  /** The caller's own items of a view partition, in sort-key order. */
+  const own = async (caller: Caller, partition: (scope: ViewScope, userId: string) => string, prefix = '') => {
+    if (caller.tenantId === null) return [];
+    const scope = await reader.scope(caller.tenantId);
+    return views.query(partition(scope, caller.userId), prefix ? { from: prefix, to: `${prefix}~` } : {});
+  };
+
   return {
+    lists: {
+      async myInterviewIds(caller, statuses) {
+        const rows = await own(caller, viewKeys.studentInterviews);
+        return rows.filter((r) => !statuses || statuses.includes(String(r.status))).map((r) => String(r.interviewId));
+      },
+      async myContactIds(caller) {
+        return (await own(caller, viewKeys.referrals, 'node#')).map((r) => String(r.contactId));
+      },
+    },
     interviews: new Interviews(store, commands, now),
     people: new People(store, commands, identities, now),
     async tenant(caller: Caller): Promise<TenantView | null> {

@@ -31,6 +31,12 @@ export interface Application {
     get(caller: Caller, id: string): Promise<ContactView | null>;
   };
   interviews: Pick<Interviews, 'get' | 'send'>;
+  /** What lists read from views (they may lag the store by up to a second). */
+  lists: {
+    /** The caller's interviews, oldest first, optionally of some statuses. */
+    myInterviewIds(caller: Caller, statuses?: readonly string[] | null): Promise<string[]>;
+    myContactIds(caller: Caller): Promise<string[]>;
+  };
   people: Pick<People, 'member' | 'cohort' | 'invite' | 'cohortCommand'>;
 }
 

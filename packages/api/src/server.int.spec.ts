@@ -18,7 +18,7 @@ const api = (production = false) =>
   createApi({
     schema,
     authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
-    app: storeApplication(w.store, new CommandHandler(w.store)),
+    app: storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
     production,
     logError: (_id, error) => logged.push(error),
   });
@@ -112,7 +112,7 @@ describe('the GraphQL server', () => {
       schema,
       authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
       app: {
-        ...storeApplication(w.store, new CommandHandler(w.store)),
+        ...storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
         tenant: async () => {
           throw new Error('ProvisionedThroughputExceededException: arn:aws:dynamodb:eu-west-1:123:table/events');
         },

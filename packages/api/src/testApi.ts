@@ -17,7 +17,12 @@ export const testApi = async (w: World) => {
   const api = createApi({
     schema,
     authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
-    app: storeApplication(w.store, new CommandHandler(w.store), () => new Date(w.now)),
+    app: storeApplication({
+      store: w.store,
+      handler: new CommandHandler(w.store),
+      views: w.views,
+      clock: () => new Date(w.now),
+    }),
     production: false,
   });
   /** Runs `query` as `user` holding `roles` in the World's tenant. */

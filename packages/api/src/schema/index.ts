@@ -3,6 +3,7 @@ import './advice.ts';
 import './contact.ts';
 import './interview.ts';
 import './interviewMutations.ts';
+import './lists.ts';
 import './people.ts';
 import './tenant.ts';
 import './viewer.ts';

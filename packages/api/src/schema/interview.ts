@@ -6,7 +6,7 @@ import type { InterviewView } from '../interviews.ts';
 import { Advice } from './advice.ts';
 import { Contact } from './contact.ts';
 
-const InterviewStatus = builder.enumType('InterviewStatus', {
+export const InterviewStatus = builder.enumType('InterviewStatus', {
   values: [
     'PLANNED',
     'AWAITING_REPLY',
