@@ -33,6 +33,16 @@ export const storeApplication = (deps: AppDeps): Application => {
     return state.status !== 'NONE' && state.ownerId === caller.userId ? { ...state, id } : null;
   };
 
+  const people = new People(store, commands, identities, now);
+
+  /** Whether the coach coaches a cohort the student is enrolled in now. */
+  const coachesStudent = async (caller: Caller, studentId: string): Promise<boolean> => {
+    if (caller.tenantId === null) return false;
+    const cohorts = await store.guardsIn(caller.tenantId, 'Enrolments', studentId);
+    const states = await Promise.all(cohorts.map((c) => people.cohort(caller, c)));
+    return states.some((c) => c?.coaches.includes(caller.userId));
+  };
+
   /** The caller's own items of a view partition, in sort-key order. */
   const own = async (caller: Caller, partition: (scope: ViewScope, userId: string) => string, prefix = '') => {
     if (caller.tenantId === null) return [];
@@ -50,8 +60,39 @@ export const storeApplication = (deps: AppDeps): Application => {
         return (await own(caller, viewKeys.referrals, 'node#')).map((r) => String(r.contactId));
       },
     },
+    insight: {
+      async cohort(caller, id) {
+        const cohort = await people.cohort(caller, id);
+        if (!cohort) return null;
+        if (caller.roles.includes('TENANT_ADMIN')) return cohort;
+        return caller.roles.includes('COACH') && cohort.coaches.includes(caller.userId) ? cohort : null;
+      },
+      async enrolledStudentIds(caller, cohortId) {
+        if (caller.tenantId === null) return [];
+        return reader.enrolledStudents(await reader.scope(caller.tenantId), cohortId);
+      },
+      async analytics(caller, cohortId, range) {
+        if (caller.tenantId === null) throw new Error('analytics without a tenant');
+        return reader.cohortAnalytics(await reader.scope(caller.tenantId), cohortId, { ...range, now: now() });
+      },
+      async student(caller, id) {
+        const tenantId = caller.tenantId;
+        if (tenantId === null) return null;
+        const member = await people.member(caller, id);
+        if (!member?.roles.includes('STUDENT')) return null;
+        const mayRead =
+          caller.userId === id ||
+          caller.roles.includes('TENANT_ADMIN') ||
+          (caller.roles.includes('COACH') && (await coachesStudent(caller, id)));
+        if (!mayRead) return null;
+        return {
+          ...member,
+          progress: async () => reader.studentProgress(await reader.scope(tenantId), id, now()),
+        };
+      },
+    },
     interviews: new Interviews(store, commands, now),
-    people: new People(store, commands, identities, now),
+    people,
     async tenant(caller: Caller): Promise<TenantView | null> {
       if (caller.tenantId === null) return null;
       const state = await stateOf(store, streamRef(caller.tenantId, 'Tenant', caller.tenantId), tenantDecider);

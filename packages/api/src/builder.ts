@@ -16,7 +16,7 @@ export const typenameOf = (id: string): string => {
 
 export const builder = new SchemaBuilder<{
   Context: ApiContext;
-  AuthScopes: { signedIn: boolean; role: Role };
+  AuthScopes: { signedIn: boolean; role: Role; anyRole: readonly Role[] };
   Scalars: {
     DateTime: { Input: string; Output: string };
     Date: { Input: string; Output: string };
@@ -36,6 +36,7 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({
       signedIn: !(ctx.caller instanceof Error),
       role: (role) => !(ctx.caller instanceof Error) && ctx.caller.roles.includes(role),
+      anyRole: (roles) => !(ctx.caller instanceof Error) && ctx.caller.roles.some((r) => roles.includes(r)),
     }),
     // Not signed in: why (UNAUTHENTICATED); signed in without the role: FORBIDDEN.
     unauthorizedError: (_parent, ctx, info) =>

@@ -1,8 +1,12 @@
 import type { Advice } from '@app/core';
 import type { Contact, ContactSource, Tenant } from '@app/domain';
+import type { CohortAnalytics, StudentProgress } from '@app/views';
 import type { Caller } from './auth.ts';
 import type { Interviews } from './interviews.ts';
-import type { People } from './people.ts';
+import type { CohortView, MemberView, People } from './people.ts';
+
+/** A student as coaches see it: who, and how they are doing (from views). */
+export type StudentView = MemberView & { readonly progress: () => Promise<StudentProgress> };
 
 /** A provisioned tenant, with its id. */
 export type TenantView = Extract<Tenant, { status: 'ACTIVE' | 'SUSPENDED' }> & { readonly id: string };
@@ -36,6 +40,15 @@ export interface Application {
     /** The caller's interviews, oldest first, optionally of some statuses. */
     myInterviewIds(caller: Caller, statuses?: readonly string[] | null): Promise<string[]>;
     myContactIds(caller: Caller): Promise<string[]>;
+  };
+  /** What coaches and admins read of cohorts and students, from views. */
+  insight: {
+    /** A cohort the caller may see (an admin any of the tenant's, a coach its own), or `null`. */
+    cohort(caller: Caller, id: string): Promise<CohortView | null>;
+    enrolledStudentIds(caller: Caller, cohortId: string): Promise<string[]>;
+    analytics(caller: Caller, cohortId: string, range: { from: string; to: string }): Promise<CohortAnalytics>;
+    /** A student the caller may see (themself, an admin, a coach of one of its cohorts), or `null`. */
+    student(caller: Caller, id: string): Promise<StudentView | null>;
   };
   people: Pick<People, 'member' | 'cohort' | 'invite' | 'cohortCommand'>;
 }

@@ -2,6 +2,7 @@ import { builder } from '../builder.ts';
 import './advice.ts';
 import './contact.ts';
 import './interview.ts';
+import './insight.ts';
 import './interviewMutations.ts';
 import './lists.ts';
 import './people.ts';

@@ -5,7 +5,7 @@ import type { InterviewView } from '../interviews.ts';
 import { Contact } from './contact.ts';
 import { Interview, InterviewStatus } from './interview.ts';
 
-const PageInfo = builder.objectRef<Page<unknown>['pageInfo']>('PageInfo').implement({
+export const PageInfo = builder.objectRef<Page<unknown>['pageInfo']>('PageInfo').implement({
   fields: (t) => ({
     hasNextPage: t.exposeBoolean('hasNextPage'),
     hasPreviousPage: t.exposeBoolean('hasPreviousPage'),
