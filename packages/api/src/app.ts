@@ -7,6 +7,7 @@ import type { Application, ContactView, TenantView } from './context.ts';
 import { Interviews } from './interviews.ts';
 import { type Identities, localIdentities, People } from './people.ts';
 import { stateOf } from './state.ts';
+import { Tenants } from './tenants.ts';
 
 /** The application functions resolvers call, on the event store (reads of one's own writes come from there). */
 export interface AppDeps {
@@ -92,6 +93,7 @@ export const storeApplication = (deps: AppDeps): Application => {
       },
     },
     interviews: new Interviews(store, commands, now),
+    tenants: new Tenants(handler, identities, now),
     people,
     async tenant(caller: Caller): Promise<TenantView | null> {
       if (caller.tenantId === null) return null;

@@ -4,6 +4,7 @@ import type { CohortAnalytics, StudentProgress } from '@app/views';
 import type { Caller } from './auth.ts';
 import type { Interviews } from './interviews.ts';
 import type { CohortView, MemberView, People } from './people.ts';
+import type { Tenants } from './tenants.ts';
 
 /** A student as coaches see it: who, and how they are doing (from views). */
 export type StudentView = MemberView & { readonly progress: () => Promise<StudentProgress> };
@@ -35,6 +36,7 @@ export interface Application {
     get(caller: Caller, id: string): Promise<ContactView | null>;
   };
   interviews: Pick<Interviews, 'get' | 'send'>;
+  tenants: Pick<Tenants, 'provision' | 'changePolicy'>;
   /** What lists read from views (they may lag the store by up to a second). */
   lists: {
     /** The caller's interviews, oldest first, optionally of some statuses. */

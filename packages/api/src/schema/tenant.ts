@@ -1,6 +1,9 @@
 import type { Policy } from '@app/domain';
 import { builder } from '../builder.ts';
-import type { TenantView } from '../context.ts';
+import { callerOf, type TenantView } from '../context.ts';
+import { apiError } from '../errors.ts';
+import type { MemberView } from '../people.ts';
+import { Member } from './people.ts';
 
 const PolicyPreset = builder.enumType('PolicyPreset', { values: ['SEED_ARTICLES', 'TWO_HOUR_JOB_SEARCH'] as const });
 const DayCounting = builder.enumType('DayCounting', { values: ['CALENDAR', 'BUSINESS'] as const });
@@ -49,3 +52,90 @@ export const Tenant = builder.objectRef<TenantView>('Tenant').implement({
     createdAt: t.field({ type: 'DateTime', resolve: (x) => x.createdAt }),
   }),
 });
+
+builder.queryField('tenant', (t) =>
+  t.field({
+    type: Tenant,
+    description: "The caller's own university.",
+    authScopes: { anyRole: ['TENANT_ADMIN', 'COACH', 'STUDENT'] },
+    resolve: async (_root, _args, ctx) => {
+      const tenant = await ctx.app.tenant(callerOf(ctx));
+      if (!tenant) throw apiError('NOT_FOUND', 'this university is not provisioned');
+      return tenant;
+    },
+  }),
+);
+
+const ProvisionTenantPayload = builder
+  .objectRef<{ tenant: TenantView; admin: MemberView }>('ProvisionTenantPayload')
+  .implement({
+    fields: (t) => ({
+      tenant: t.field({ type: Tenant, resolve: (p) => p.tenant }),
+      admin: t.field({ type: Member, resolve: (p) => p.admin }),
+    }),
+  });
+
+builder.mutationField('provisionTenant', (t) =>
+  t.field({
+    type: ProvisionTenantPayload,
+    authScopes: { role: 'PLATFORM_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('ProvisionTenantInput', {
+          fields: (f) => ({
+            name: f.string({ required: true }),
+            slug: f.string({ required: true }),
+            adminEmail: f.string({ required: true }),
+            adminName: f.string({ required: true }),
+            idempotencyKey: f.string(),
+          }),
+        }),
+      }),
+    },
+    resolve: (_root, { input }, ctx) => ctx.app.tenants.provision(callerOf(ctx), input),
+  }),
+);
+
+const TenantPolicyInput = builder.inputType('TenantPolicyInput', {
+  fields: (f) => ({
+    preset: f.field({ type: PolicyPreset }),
+    dayCounting: f.field({ type: DayCounting }),
+    timeZone: f.string(),
+    holidays: f.field({ type: ['Date'] }),
+    secondContactAfterDays: f.int(),
+    ...Object.fromEntries(INT_FIELDS.map((name) => [name, f.int()])),
+  }),
+});
+
+const UpdateTenantPolicyPayload = builder.objectRef<{ tenant: TenantView }>('UpdateTenantPolicyPayload').implement({
+  fields: (t) => ({ tenant: t.field({ type: Tenant, resolve: (p) => p.tenant }) }),
+});
+
+builder.mutationField('updateTenantPolicy', (t) =>
+  t.field({
+    type: UpdateTenantPolicyPayload,
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('UpdateTenantPolicyInput', {
+          fields: (f) => ({ policy: f.field({ type: TenantPolicyInput, required: true }), idempotencyKey: f.string() }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const caller = callerOf(ctx);
+      if (caller.tenantId === null) throw apiError('FORBIDDEN', 'the operator changes no university’s policy');
+      // only what was given changes; `null` for a nullable setting clears it
+      const changes = Object.fromEntries(Object.entries(input.policy).filter(([, v]) => v !== undefined));
+      return {
+        tenant: await ctx.app.tenants.changePolicy(
+          { ...caller, tenantId: caller.tenantId },
+          changes as Partial<Omit<Policy, 'version'>>,
+          input.idempotencyKey,
+        ),
+      };
+    },
+  }),
+);
