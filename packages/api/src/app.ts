@@ -3,7 +3,8 @@ import { type CommandHandler, type EventStore, streamRef } from '@app/event-stor
 import { ViewReader, type ViewScope, type ViewSource, viewKeys } from '@app/views';
 import type { Caller } from './auth.ts';
 import { Commands } from './commands.ts';
-import type { Application, ContactView, TenantView } from './context.ts';
+import type { AddContactInput, Application, ContactView, TenantView } from './context.ts';
+import { apiError } from './errors.ts';
 import { Interviews } from './interviews.ts';
 import { type Identities, localIdentities, People } from './people.ts';
 import { stateOf } from './state.ts';
@@ -51,6 +52,37 @@ export const storeApplication = (deps: AppDeps): Application => {
     return views.query(partition(scope, caller.userId), prefix ? { from: prefix, to: `${prefix}~` } : {});
   };
 
+  const addContact = async (caller: Caller, input: AddContactInput & { referredFromInterviewId?: string }) => {
+    const referrer = input.referredByContactId ? await contact(caller, input.referredByContactId) : null;
+    const result = await commands.send({
+      caller,
+      stream: { type: 'Contact', create: 'con_' },
+      decider: contactDecider,
+      command: {
+        type: 'AddContact',
+        name: input.name,
+        source: input.source,
+        ...(input.title !== undefined && { title: input.title }),
+        ...(input.company !== undefined && { company: input.company }),
+        ...(input.industry !== undefined && { industry: input.industry }),
+        ...(input.email !== undefined && { email: input.email }),
+        ...(input.referredByContactId && { referredByContactId: input.referredByContactId }),
+        ...(input.referredFromInterviewId && { referredFromInterviewId: input.referredFromInterviewId }),
+      },
+      context: () => ({
+        now: now(),
+        studentId: caller.userId,
+        referrer: referrer && { ownerId: referrer.ownerId },
+      }),
+      idempotencyKey: input.idempotencyKey,
+    });
+    const state = result.state;
+    if (state.status === 'NONE') throw new Error('a contact was added but its stream folds to nothing');
+    return { contact: { ...state, id: result.id }, advice: result.advice };
+  };
+
+  const interviews = new Interviews(store, commands, now);
+
   return {
     lists: {
       async myInterviewIds(caller, statuses) {
@@ -92,7 +124,7 @@ export const storeApplication = (deps: AppDeps): Application => {
         };
       },
     },
-    interviews: new Interviews(store, commands, now),
+    interviews,
     tenants: new Tenants(handler, identities, now),
     people,
     async tenant(caller: Caller): Promise<TenantView | null> {
@@ -102,33 +134,37 @@ export const storeApplication = (deps: AppDeps): Application => {
     },
     contacts: {
       get: contact,
-      async add(caller, input) {
-        const referrer = input.referredByContactId ? await contact(caller, input.referredByContactId) : null;
+      async refer(caller, input) {
+        const interview = await interviews.get(caller, input.interviewId);
+        if (!interview) throw apiError('NOT_FOUND', `no interview ${input.interviewId}`);
+        const { contact: added } = await addContact(caller, {
+          ...input,
+          source: 'REFERRAL',
+          referredByContactId: interview.contactId,
+          referredFromInterviewId: interview.id,
+        });
+        const recorded = await interviews.send(
+          caller,
+          interview.id,
+          { type: 'RecordReferral', referredContactId: added.id },
+          input,
+        );
+        return { contact: added, interview: recorded.interview, advice: recorded.advice };
+      },
+      async prefer(caller, input) {
+        if (!(await contact(caller, input.contactId))) throw apiError('NOT_FOUND', `no contact ${input.contactId}`);
         const result = await commands.send({
           caller,
-          stream: { type: 'Contact', create: 'con_' },
+          stream: { type: 'Contact', id: input.contactId },
           decider: contactDecider,
-          command: {
-            type: 'AddContact',
-            name: input.name,
-            source: input.source,
-            ...(input.title !== undefined && { title: input.title }),
-            ...(input.company !== undefined && { company: input.company }),
-            ...(input.industry !== undefined && { industry: input.industry }),
-            ...(input.email !== undefined && { email: input.email }),
-            ...(input.referredByContactId && { referredByContactId: input.referredByContactId }),
-          },
-          context: () => ({
-            now: now(),
-            studentId: caller.userId,
-            referrer: referrer && { ownerId: referrer.ownerId },
-          }),
+          command: { type: 'RecordContactPreference', channel: input.preferredChannel },
+          context: () => ({ now: now(), studentId: caller.userId }),
           idempotencyKey: input.idempotencyKey,
         });
-        const state = result.state;
-        if (state.status === 'NONE') throw new Error('a contact was added but its stream folds to nothing');
-        return { contact: { ...state, id: result.id }, advice: result.advice };
+        if (result.state.status === 'NONE') throw new Error(`contact ${input.contactId} folds to nothing`);
+        return { contact: { ...result.state, id: input.contactId }, advice: result.advice };
       },
+      add: (caller, input) => addContact(caller, input),
     },
   };
 };

@@ -1,8 +1,8 @@
 import type { Advice } from '@app/core';
-import type { Contact, ContactSource, Tenant } from '@app/domain';
+import type { Channel, Contact, ContactSource, Tenant } from '@app/domain';
 import type { CohortAnalytics, StudentProgress } from '@app/views';
 import type { Caller } from './auth.ts';
-import type { Interviews } from './interviews.ts';
+import type { Interviews, InterviewView } from './interviews.ts';
 import type { CohortView, MemberView, People } from './people.ts';
 import type { Tenants } from './tenants.ts';
 
@@ -34,6 +34,18 @@ export interface Application {
     add(caller: Caller, input: AddContactInput): Promise<{ contact: ContactView; advice: readonly Advice[] }>;
     /** A contact the caller may see, or `null` (another student's and another tenant's alike). */
     get(caller: Caller, id: string): Promise<ContactView | null>;
+    /** A contact the professional referred the student to, from an interview with them, recorded on both. */
+    refer(
+      caller: Caller,
+      input: Omit<AddContactInput, 'source' | 'referredByContactId'> & {
+        interviewId: string;
+        expectedVersion?: number | null | undefined;
+      },
+    ): Promise<{ contact: ContactView; interview: InterviewView; advice: readonly Advice[] }>;
+    prefer(
+      caller: Caller,
+      input: { contactId: string; preferredChannel: Channel; idempotencyKey?: string | null | undefined },
+    ): Promise<{ contact: ContactView; advice: readonly Advice[] }>;
   };
   interviews: Pick<Interviews, 'get' | 'send'>;
   tenants: Pick<Tenants, 'provision' | 'changePolicy'>;

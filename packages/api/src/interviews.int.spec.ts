@@ -151,6 +151,24 @@ describe('the whole of an interview, from outreach to keeping in touch', () => {
     const held = await step('recordMeetingHeld', { heldAt: meetingAt, durationMinutes: 20 });
     expect(held.interview).toEqual({ status: 'HELD', nextDeadline: { kind: 'THANK_YOU_OVERDUE' } });
     await step('recordNotes', { notes: 'Talked about how the team ships.' });
+    const referred = await gql(
+      ada,
+      [...STUDENT],
+      `mutation ($input: RecordReferralInput!) {
+        recordReferral(input: $input) { contact { id source referredBy { id } } interview { contact { id } } }
+      }`,
+      { input: { interviewId: id, name: 'Riley Referral', company: 'Beta' } },
+    );
+    expect(referred.errors).toBeUndefined();
+    const { contact: newContact, interview: after } = referred.data.recordReferral;
+    expect(newContact).toMatchObject({ source: 'REFERRAL', referredBy: { id: after.contact.id } });
+    const preferred = await gql(
+      ada,
+      [...STUDENT],
+      'mutation ($id: ID!) { recordContactPreference(input: { contactId: $id, preferredChannel: PHONE }) { contact { preferredChannel } } }',
+      { id: newContact.id },
+    );
+    expect(preferred.data.recordContactPreference.contact.preferredChannel).toBe('PHONE');
     const thanked = await step('recordThankYou', { sentAt: at(2), channel: 'EMAIL' });
     expect(thanked.interview.status).toBe('FOLLOWING_UP');
     const promised = await step(
@@ -179,6 +197,7 @@ describe('the whole of an interview, from outreach to keeping in touch', () => {
       'QuestionRemoved',
       'MeetingHeld',
       'NotesRecorded',
+      'ReferralReceived',
       'ThankYouSent',
       'CommitmentMade',
       'CommitmentFulfilled',

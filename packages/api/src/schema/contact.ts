@@ -1,9 +1,10 @@
-import { CONTACT_SOURCES } from '@app/domain';
+import { CHANNELS, CONTACT_SOURCES } from '@app/domain';
 import { builder } from '../builder.ts';
 import { type ContactView, callerOf } from '../context.ts';
 import { Advice } from './advice.ts';
 
 export const ContactSourceEnum = builder.enumType('ContactSource', { values: CONTACT_SOURCES });
+export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
 
 export const Contact = builder.objectRef<ContactView>('Contact');
 
@@ -61,5 +62,27 @@ builder.mutationField('addContact', (t) =>
         ...input,
         referredByContactId: input.referredByContactId === undefined ? undefined : String(input.referredByContactId),
       }),
+  }),
+);
+
+builder.mutationField('recordContactPreference', (t) =>
+  t.field({
+    type: ContactPayload,
+    description: 'How the professional prefers to be contacted (thank and keep in touch that way).',
+    authScopes: { role: 'STUDENT' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('RecordContactPreferenceInput', {
+          fields: (f) => ({
+            contactId: f.id({ required: true }),
+            preferredChannel: f.field({ type: ChannelEnum, required: true }),
+            idempotencyKey: f.string(),
+          }),
+        }),
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      ctx.app.contacts.prefer(callerOf(ctx), { ...input, contactId: String(input.contactId) }),
   }),
 );

@@ -1,4 +1,4 @@
-import { CHANNELS, type DeadlineKind, interviewDeadlines, QUESTION_TOPICS } from '@app/domain';
+import { type DeadlineKind, interviewDeadlines, QUESTION_TOPICS } from '@app/domain';
 import { builder } from '../builder.ts';
 import { callerOf } from '../context.ts';
 import { apiError } from '../errors.ts';
@@ -19,7 +19,7 @@ export const InterviewStatus = builder.enumType('InterviewStatus', {
     'CLOSED',
   ] as const,
 });
-export const Channel = builder.enumType('Channel', { values: CHANNELS });
+export { ChannelEnum as Channel } from './contact.ts';
 export const QuestionTopic = builder.enumType('QuestionTopic', { values: QUESTION_TOPICS });
 
 const Question = builder.objectRef<InterviewView['questions'][number]>('Question').implement({

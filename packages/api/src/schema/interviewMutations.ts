@@ -1,8 +1,11 @@
 import { type InterviewCommand, KEEP_IN_TOUCH_KINDS, MEETING_FORMATS, REPLY_OUTCOMES } from '@app/domain';
 import type { InputFieldMap, InputShapeFromFields } from '@pothos/core';
 import { builder } from '../builder.ts';
-import { callerOf } from '../context.ts';
-import { Channel, InterviewPayload, QuestionTopic } from './interview.ts';
+import { type ContactView, callerOf } from '../context.ts';
+import type { InterviewView } from '../interviews.ts';
+import { type Advice, Advice as AdviceType } from './advice.ts';
+import { Contact } from './contact.ts';
+import { Channel, Interview, InterviewPayload, QuestionTopic } from './interview.ts';
 
 // Every student-side interview mutation: one input (with `interviewId`, `idempotencyKey`,
 // `expectedVersion`), one command, the interview read back with the decision's advice.
@@ -243,4 +246,40 @@ interviewMutation(
   'VoidEntryInput',
   (t) => ({ version: t.int({ required: true }), reason: t.string({ required: true }) }),
   (i) => ({ type: 'VoidEntry', version: i.version, reason: i.reason }),
+);
+
+const ReferralPayload = builder
+  .objectRef<{ interview: InterviewView; contact: ContactView; advice: readonly Advice[] }>('ReferralPayload')
+  .implement({
+    fields: (t) => ({
+      interview: t.field({ type: Interview, resolve: (p) => p.interview }),
+      contact: t.field({ type: Contact, resolve: (p) => p.contact }),
+      advice: t.field({ type: [AdviceType], resolve: (p) => [...p.advice] }),
+    }),
+  });
+
+builder.mutationField('recordReferral', (t) =>
+  t.field({
+    type: ReferralPayload,
+    description: 'Someone the professional referred the student to: a new contact, and the referral on the interview.',
+    authScopes: { role: 'STUDENT' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('RecordReferralInput', {
+          fields: (f) => ({
+            interviewId: f.id({ required: true }),
+            name: f.string({ required: true }),
+            title: f.string(),
+            company: f.string(),
+            email: f.string(),
+            idempotencyKey: f.string(),
+            expectedVersion: f.int(),
+          }),
+        }),
+      }),
+    },
+    resolve: (_root, { input }, ctx) =>
+      ctx.app.contacts.refer(callerOf(ctx), { ...input, interviewId: String(input.interviewId) }),
+  }),
 );
