@@ -2,12 +2,12 @@
  * `pnpm dev`: the local stack. Starts DynamoDB Local (persisted under `.data/` unless
  * `--in-memory`), creates the tables from the shared definition, makes the dev master key,
  * runs the projector on the table's stream as Lambda would, and keeps running until Ctrl-C.
- * The GraphQL server and the deadline poller join it as their issues land.
+ * serves the GraphQL API (with the dev issuer for tokens); the deadline poller joins it with its issue.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileKeyWrapper } from '@app/event-store';
 import { startDynamoLocal } from '@app/local';
+import { type ApiServer, startApiServer } from './api.ts';
 import { startLocalStack, writeDevState } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -63,7 +63,9 @@ const main = async () => {
     ...(!inMemory && { dbPath: resolve(root, '.data/dynamodb') }),
   });
   const stack = await startLocalStack({ endpoint: dynamo.endpoint, client: dynamo.client() });
+  let api: ApiServer | undefined;
   const stop = async () => {
+    await api?.stop();
     await stack.stop();
     await dynamo.stop();
     process.exit(0);
@@ -71,17 +73,29 @@ const main = async () => {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  fileKeyWrapper(resolve(root, '.data/master.key')); // the dev master key, made once
+  api = await startApiServer({
+    client: dynamo.client(),
+    tables: stack.tables,
+    masterKeyFile: resolve(root, '.data/master.key'), // the dev master key, made once
+    issuerKeyFile: resolve(root, '.data/dev-issuer.jwk'),
+    port: apiPort ?? 4000,
+  });
   writeDevState(root, { endpoint: dynamo.endpoint, tables: stack.tables, pid: process.pid });
+  const operatorToken = await api.issuer.token({
+    sub: 'usr_dev_operator',
+    roles: ['PLATFORM_ADMIN'],
+    expiresIn: 12 * 3_600,
+  });
 
   console.log(`DynamoDB Local  ${dynamo.endpoint}  (${inMemory ? 'in memory' : 'persisted in .data/dynamodb'})`);
   console.log(`tables          ${stack.tables.events}, ${stack.tables.views}`);
   console.log(`master key      .data/master.key (dev only; KMS in AWS)`);
   console.log("projector       following the events table's stream into the views");
-  console.log(
-    `\nnot served yet: the GraphQL API (http://127.0.0.1:${apiPort}/graphql) and the deadline poller arrive with their issues.`,
-  );
-  if (args.values['no-seed']) console.log('(--no-seed: nothing to seed either)');
+  console.log(`GraphQL API     ${api.url}  (GraphiQL in a browser; tokens from the dev issuer)`);
+  console.log(`operator token  ${operatorToken}`);
+  console.log('                (12 h; send it as "Authorization: Bearer …" to provisionTenant)');
+  console.log('\nnot served yet: the deadline poller arrives with its issue.');
+  if (args.values['no-seed']) console.log('(--no-seed: there is no demo seed yet either)');
   console.log('Ctrl-C stops the stack.');
 };
 
