@@ -6,6 +6,7 @@ import { storeApplication } from './app.ts';
 import { Authenticator } from './auth.ts';
 import { DevIssuer } from './devIssuer.ts';
 import { memberRolesFrom } from './members.ts';
+import { RateLimiter } from './rateLimit.ts';
 import { schema } from './schema/index.ts';
 import { createApi, LIMITS } from './server.ts';
 
@@ -129,5 +130,41 @@ describe('the GraphQL server', () => {
     expect(JSON.stringify(body)).not.toMatch(/arn:|Provisioned|stack/);
     expect(body.errors[0].extensions).toEqual({ code: 'INTERNAL', requestId: expect.any(String) });
     expect(String(logged.at(-1))).toMatch(/ProvisionedThroughputExceeded/);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers RATE_LIMITED with 429 once a user has spent its burst, and serves others meanwhile', async () => {
+    let now = 0;
+    const limited = createApi({
+      schema,
+      authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
+      app: storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
+      production: true,
+      rateLimiter: new RateLimiter(
+        { userPerSecond: 1, userBurst: 3, tenantPerSecond: 100, tenantBurst: 100 },
+        () => now,
+      ),
+    });
+    const ask = async (headers: Record<string, string>) => {
+      const response = await limited.fetch('http://api.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ viewer { userId } }' }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const ada = await asStudent();
+    for (let i = 0; i < 3; i++) expect((await ask(ada)).status).toBe(200);
+    const refused = await ask(ada);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    const coach = await w.member(['COACH']);
+    const other = {
+      authorization: `Bearer ${await issuer.token({ sub: coach, roles: ['COACH'], tenantId: w.tenantId })}`,
+    };
+    expect((await ask(other)).status).toBe(200);
+    now += 1_000;
+    expect((await ask(ada)).status).toBe(200);
   });
 });

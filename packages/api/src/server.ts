@@ -5,6 +5,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth.ts';
 import type { ApiContext, Application } from './context.ts';
 import { internalError, publicError } from './errors.ts';
+import { RateLimiter } from './rateLimit.ts';
 
 // The GraphQL server the Lambda handler and the local server both run (DESIGN.md §7): the
 // caller from the token, the limits clients may rely on, and errors that never leak.
@@ -28,6 +29,7 @@ export interface ApiOptions {
   /** Where unexpected errors go, with the id the client is told. */
   readonly logError?: (errorId: string, error: unknown) => void;
   readonly graphqlEndpoint?: string;
+  readonly rateLimiter?: RateLimiter;
 }
 
 const json = (status: number, body: unknown) =>
@@ -84,6 +86,7 @@ const noIntrospection: Plugin = {
 
 export const createApi = (options: ApiOptions): YogaServerInstance<Record<string, unknown>, ApiContext> => {
   const endpoint = options.graphqlEndpoint ?? '/graphql';
+  const limiter = options.rateLimiter ?? new RateLimiter();
   const logError =
     options.logError ??
     ((errorId: string, error: unknown) =>
@@ -97,13 +100,17 @@ export const createApi = (options: ApiOptions): YogaServerInstance<Record<string
     // expected failures are answers, not log lines; the unexpected are logged by maskError below
     logging: false,
     graphiql: !options.production,
-    context: async ({ request }): Promise<ApiContext> => ({
-      requestId: request.headers.get('x-request-id') ?? randomUUID(),
-      caller: await options.authenticator
+    context: async ({ request }): Promise<ApiContext> => {
+      const caller = await options.authenticator
         .authenticate(request.headers.get('authorization'))
-        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-      app: options.app,
-    }),
+        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      if (!(caller instanceof Error) && !limiter.allow(caller.userId, caller.tenantId)) {
+        throw new GraphQLError('too many requests: slow down and retry in a second', {
+          extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '1' } } },
+        });
+      }
+      return { requestId: request.headers.get('x-request-id') ?? randomUUID(), caller, app: options.app };
+    },
     maskedErrors: {
       maskError: (error) => {
         const shown = publicError(error);
