@@ -206,3 +206,24 @@ describe('the whole of an interview, from outreach to keeping in touch', () => {
     ]);
   });
 });
+
+describe('node(id)', () => {
+  it('resolves what the typed queries resolve, with the same checks', async () => {
+    const contactId = await contactOf(ada);
+    const id = (await plan(ada, contactId)).data.planInterview.interview.id;
+    const NODE = 'query ($id: ID!) { node(id: $id) { id ... on Interview { status } ... on Contact { name } } }';
+    expect((await gql(ada, [...STUDENT], NODE, { id })).data.node).toEqual({ id, status: 'PLANNED' });
+    expect((await gql(ada, [...STUDENT], NODE, { id: contactId })).data.node).toEqual({
+      id: contactId,
+      name: 'Pat Doe',
+    });
+    for (const other of [id, contactId]) {
+      const theirs = await gql(ben, [...STUDENT], NODE, { id: other });
+      expect(theirs.data).toEqual({ node: null });
+      expect(theirs.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    }
+    const own = await gql(ada, [...STUDENT], NODE, { id: ada });
+    expect(own.data.node).toEqual({ id: ada });
+    expect((await gql(ben, [...STUDENT], NODE, { id: ada })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,6 +1,7 @@
 import { CHANNELS, CONTACT_SOURCES } from '@app/domain';
 import { builder } from '../builder.ts';
 import { type ContactView, callerOf } from '../context.ts';
+import { apiError } from '../errors.ts';
 import { Advice } from './advice.ts';
 
 export const ContactSourceEnum = builder.enumType('ContactSource', { values: CONTACT_SOURCES });
@@ -8,11 +9,12 @@ export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
 
 export const Contact = builder.objectRef<ContactView>('Contact');
 
-Contact.implement({
+builder.node(Contact, {
+  id: { resolve: (x) => x.id },
+  loadOne: async (id, ctx) =>
+    (await ctx.app.contacts.get(callerOf(ctx), id)) ?? Promise.reject(apiError('NOT_FOUND', `no contact ${id}`)),
   description: 'A professional a student knows of or has met: theirs alone.',
-  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
     title: t.exposeString('title', { nullable: true }),
     company: t.exposeString('company', { nullable: true }),

@@ -57,11 +57,14 @@ const TimelineEntry = builder
     }),
   });
 
-export const Interview = builder.objectRef<InterviewView>('Interview').implement({
+export const Interview = builder.objectRef<InterviewView>('Interview');
+
+builder.node(Interview, {
+  id: { resolve: (x) => x.id },
+  loadOne: async (id, ctx) =>
+    (await ctx.app.interviews.get(callerOf(ctx), id)) ?? Promise.reject(apiError('NOT_FOUND', `no interview ${id}`)),
   description: "One informational interview, from planning to keeping in touch: its student's own.",
-  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
-    id: t.exposeID('id'),
     version: t.exposeInt('version'),
     status: t.field({ type: InterviewStatus, resolve: (i) => i.status }),
     contact: t.field({

@@ -4,22 +4,32 @@ import { apiError } from '../errors.ts';
 import type { CohortView, MemberView } from '../people.ts';
 import { Role } from './viewer.ts';
 
-export const Member = builder.objectRef<MemberView>('Member').implement({
+export const Member = builder.objectRef<MemberView>('Member');
+
+builder.node(Member, {
+  id: { resolve: (x) => x.id },
+  loadOne: async (id, ctx) => {
+    const caller = callerOf(ctx);
+    const mayRead = caller.userId === id || caller.roles.includes('TENANT_ADMIN');
+    const member = mayRead ? await ctx.app.people.member(caller, id) : null;
+    return member ?? Promise.reject(apiError('NOT_FOUND', `no member ${id}`));
+  },
   description: 'A person of the university: its id is the user id of its sign-in.',
-  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
-    id: t.exposeID('id'),
     email: t.exposeString('email'),
     name: t.exposeString('name'),
     roles: t.field({ type: [Role], resolve: (m) => [...m.roles] }),
   }),
 });
 
-export const Cohort = builder.objectRef<CohortView>('Cohort').implement({
+export const Cohort = builder.objectRef<CohortView>('Cohort');
+
+builder.node(Cohort, {
+  id: { resolve: (x) => x.id },
+  loadOne: async (id, ctx) =>
+    (await ctx.app.insight.cohort(callerOf(ctx), id)) ?? Promise.reject(apiError('NOT_FOUND', `no cohort ${id}`)),
   description: 'A group of students with their coaches (a class, a program, a term).',
-  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
     term: t.exposeString('term', { nullable: true }),
     coaches: t.field({

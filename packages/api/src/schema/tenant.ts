@@ -40,11 +40,16 @@ const TenantPolicy = builder.objectRef<Policy>('TenantPolicy').implement({
   }),
 });
 
-export const Tenant = builder.objectRef<TenantView>('Tenant').implement({
+export const Tenant = builder.objectRef<TenantView>('Tenant');
+
+builder.node(Tenant, {
+  id: { resolve: (x) => x.id },
+  loadOne: async (id, ctx) => {
+    const tenant = await ctx.app.tenant(callerOf(ctx));
+    return tenant?.id === id ? tenant : Promise.reject(apiError('NOT_FOUND', `no tenant ${id}`));
+  },
   description: 'A university.',
-  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
     slug: t.exposeString('slug'),
     status: t.field({ type: TenantStatus, resolve: (x) => x.status }),
