@@ -151,6 +151,14 @@ const commandFor = (i: Intent, s: InterviewState, now: number): InterviewCommand
   }
 };
 
+/** Whether a deadline command names a deadline armed in `s` and due at `now` (a minute's grace). */
+const isDue = (command: InterviewCommand, s: InterviewState, now: number): boolean =>
+  'deadlineId' in command &&
+  interviewDeadlines(s).some(
+    (d) =>
+      d.deadlineId === command.deadlineId && OUTCOME_OF[d.kind] === command.type && Date.parse(d.dueAt) <= now + 60_000,
+  );
+
 const evolveAll = (
   events: readonly InterviewEvent[],
   from: InterviewState = interviewDecider.initialState,
@@ -230,7 +238,9 @@ describe('the interview decider, on random stories', () => {
               ).toBe(true);
               continue;
             }
-            if (kind === 'misfire') expect(events).toEqual([]);
+            // A misfire names a deadline at random: it decides nothing unless it happens to name one
+            // armed now and due (within the minute Scheduler may fire early), as a real firing would.
+            if (kind === 'misfire' && !isDue(command, state, now)) expect(events).toEqual([]);
             for (const event of events) {
               expect(schemas.get(event.type)?.safeParse(event.data).success, event.type).toBe(true);
               expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
