@@ -28,13 +28,6 @@ export const storeApplication = (deps: AppDeps): Application => {
   const commands = new Commands(store, handler);
   const now = () => clock().toISOString();
 
-  const contact = async (caller: Caller, id: string): Promise<ContactView | null> => {
-    if (caller.tenantId === null || !id.startsWith('con_')) return null;
-    const state = await stateOf(store, streamRef(caller.tenantId, 'Contact', id), contactDecider);
-    // A student's contacts are theirs alone (DESIGN.md §7): anyone else's read as not there.
-    return state.status !== 'NONE' && state.ownerId === caller.userId ? { ...state, id } : null;
-  };
-
   const people = new People(store, commands, identities, now);
 
   /** Whether the coach coaches a cohort the student is enrolled in now. */
@@ -43,6 +36,19 @@ export const storeApplication = (deps: AppDeps): Application => {
     const cohorts = await store.guardsIn(caller.tenantId, 'Enrolments', studentId);
     const states = await Promise.all(cohorts.map((c) => people.cohort(caller, c)));
     return states.some((c) => c?.coaches.includes(caller.userId));
+  };
+
+  /** Students' own data: readable by the student, an admin of the tenant, and the coaches of its cohorts. */
+  const mayRead = async (caller: Caller, studentId: string): Promise<boolean> =>
+    caller.userId === studentId ||
+    caller.roles.includes('TENANT_ADMIN') ||
+    (caller.roles.includes('COACH') && (await coachesStudent(caller, studentId)));
+
+  const contact = async (caller: Caller, id: string): Promise<ContactView | null> => {
+    if (caller.tenantId === null || !id.startsWith('con_')) return null;
+    const state = await stateOf(store, streamRef(caller.tenantId, 'Contact', id), contactDecider);
+    // A student's contacts are theirs alone (DESIGN.md §7): anyone else's read as not there.
+    return state.status !== 'NONE' && (await mayRead(caller, state.ownerId)) ? { ...state, id } : null;
   };
 
   /** The caller's own items of a view partition, in sort-key order. */
@@ -81,13 +87,18 @@ export const storeApplication = (deps: AppDeps): Application => {
     return { contact: { ...state, id: result.id }, advice: result.advice };
   };
 
-  const interviews = new Interviews(store, commands, now);
+  const interviews = new Interviews(store, commands, now, mayRead);
 
   return {
     lists: {
       async myInterviewIds(caller, statuses) {
         const rows = await own(caller, viewKeys.studentInterviews);
         return rows.filter((r) => !statuses || statuses.includes(String(r.status))).map((r) => String(r.interviewId));
+      },
+      async studentInterviewIds(caller, studentId) {
+        if (caller.tenantId === null || !(await mayRead(caller, studentId))) return [];
+        const scope = await reader.scope(caller.tenantId);
+        return (await views.query(viewKeys.studentInterviews(scope, studentId))).map((r) => String(r.interviewId));
       },
       async myContactIds(caller) {
         return (await own(caller, viewKeys.referrals, 'node#')).map((r) => String(r.contactId));
@@ -113,11 +124,7 @@ export const storeApplication = (deps: AppDeps): Application => {
         if (tenantId === null) return null;
         const member = await people.member(caller, id);
         if (!member?.roles.includes('STUDENT')) return null;
-        const mayRead =
-          caller.userId === id ||
-          caller.roles.includes('TENANT_ADMIN') ||
-          (caller.roles.includes('COACH') && (await coachesStudent(caller, id)));
-        if (!mayRead) return null;
+        if (!(await mayRead(caller, id))) return null;
         return {
           ...member,
           progress: async () => reader.studentProgress(await reader.scope(tenantId), id, now()),
@@ -152,7 +159,8 @@ export const storeApplication = (deps: AppDeps): Application => {
         return { contact: added, interview: recorded.interview, advice: recorded.advice };
       },
       async prefer(caller, input) {
-        if (!(await contact(caller, input.contactId))) throw apiError('NOT_FOUND', `no contact ${input.contactId}`);
+        const current = await contact(caller, input.contactId);
+        if (current?.ownerId !== caller.userId) throw apiError('NOT_FOUND', `no contact ${input.contactId}`);
         const result = await commands.send({
           caller,
           stream: { type: 'Contact', id: input.contactId },

@@ -54,6 +54,8 @@ export interface Application {
     /** The caller's interviews, oldest first, optionally of some statuses. */
     myInterviewIds(caller: Caller, statuses?: readonly string[] | null): Promise<string[]>;
     myContactIds(caller: Caller): Promise<string[]>;
+    /** A student's interviews, for those who may read them (none for anyone else). */
+    studentInterviewIds(caller: Caller, studentId: string): Promise<string[]>;
   };
   /** What coaches and admins read of cohorts and students, from views. */
   insight: {

@@ -99,3 +99,29 @@ describe('what coaches read', () => {
     expect(long.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'to' });
   });
 });
+
+describe("a student's interviews as a coach sees them", () => {
+  it('lists them with status and contact for its coaches and admins, and for nobody else', async () => {
+    const q = `query ($id: ID!) { student(id: $id) { interviews { edges { node { id status contact { name } } } } } }`;
+    const mine = await gql(p.coach, ['COACH'], q, { id: p.ada });
+    expect(mine.errors).toBeUndefined();
+    const edges = mine.data.student.interviews.edges;
+    expect(edges.map((e: { node: { status: string; contact: { name: string } } }) => e.node)).toEqual([
+      { id: expect.stringMatching(/^int_/), status: 'AWAITING_REPLY', contact: { name: 'Pat Doe' } },
+    ]);
+    const id = edges[0].node.id;
+    const read = 'query ($id: ID!) { interview(id: $id) { status } }';
+    expect((await gql(p.coach, ['COACH'], read, { id })).data.interview).toEqual({ status: 'AWAITING_REPLY' });
+    expect((await gql(p.admin, ['TENANT_ADMIN'], read, { id })).data.interview).toEqual({ status: 'AWAITING_REPLY' });
+    expect((await gql(p.otherCoach, ['COACH'], read, { id })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    expect((await gql(p.ben, ['STUDENT'], read, { id })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    // reading is not writing: a coach may not act on the student's interview
+    const write = await gql(
+      p.coach,
+      ['COACH'],
+      'mutation ($id: ID!) { closeInterview(input: { interviewId: $id }) { interview { status } } }',
+      { id },
+    );
+    expect(write.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+});

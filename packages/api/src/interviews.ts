@@ -35,6 +35,9 @@ export class Interviews {
     private readonly store: EventStore,
     private readonly commands: Commands,
     private readonly now: () => string,
+    /** Whether the caller may read what this student owns (the student, an admin, one of its coaches). */
+    private readonly mayRead: (caller: Caller, studentId: string) => Promise<boolean> = async (caller, studentId) =>
+      caller.userId === studentId,
   ) {}
 
   private async policy(tenantId: TenantId): Promise<Policy> {
@@ -62,7 +65,8 @@ export class Interviews {
     if (caller.tenantId === null || !id.startsWith('int_')) return null;
     const { events } = await this.store.load(streamRef(caller.tenantId, 'Interview', id));
     const first = events[0] as RecordedEvent<InterviewEvent> | undefined;
-    if (!first || (first.data as { studentId?: string }).studentId !== caller.userId) return null;
+    const studentId = (first?.data as { studentId?: string } | undefined)?.studentId;
+    if (!studentId || !(await this.mayRead(caller, studentId))) return null;
     return this.view(id, events as RecordedEvent<InterviewEvent>[], await this.policy(caller.tenantId));
   }
 
@@ -76,7 +80,9 @@ export class Interviews {
     const tenantId = caller.tenantId;
     if (tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
     const policy = await this.policy(tenantId);
-    if (id !== null && !(await this.get(caller, id))) throw apiError('NOT_FOUND', `no interview ${id}`);
+    // only its student writes an interview; anyone else's id reads as missing
+    const current = id === null ? null : await this.get(caller, id);
+    if (id !== null && current?.studentId !== caller.userId) throw apiError('NOT_FOUND', `no interview ${id}`);
     const result = await this.commands.send({
       caller,
       stream: id === null ? { type: 'Interview', create: 'int_' } : { type: 'Interview', id },

@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import { page } from '../connections.ts';
 import { callerOf, type StudentView } from '../context.ts';
 import { apiError } from '../errors.ts';
-import { PageInfo } from './lists.ts';
+import { InterviewConnection, PageInfo } from './lists.ts';
 import { Cohort } from './people.ts';
 
 // What coaches and admins read: cohorts, their students and analytics (DESIGN.md §6), from views.
@@ -31,6 +31,16 @@ export const Student = builder.objectRef<StudentView>('Student').implement({
     name: t.exposeString('name'),
     email: t.exposeString('email'),
     progress: t.field({ type: StudentProgress, resolve: (s) => s.progress() }),
+    interviews: t.field({
+      type: InterviewConnection,
+      description: "The student's interviews: statuses, deadlines, questions and advice (never notes or messages).",
+      args: { first: t.arg.int(), after: t.arg.string() },
+      resolve: async (s, args, ctx) => {
+        const caller = callerOf(ctx);
+        const ids = await ctx.app.lists.studentInterviewIds(caller, s.id);
+        return page(ids, args, (id) => ctx.app.interviews.get(caller, id));
+      },
+    }),
   }),
 });
 

@@ -17,7 +17,7 @@ export const PageInfo = builder.objectRef<Page<unknown>['pageInfo']>('PageInfo')
 const InterviewEdge = builder.objectRef<Page<InterviewView>['edges'][number]>('InterviewEdge').implement({
   fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: Interview, resolve: (e) => e.node }) }),
 });
-const InterviewConnection = builder.objectRef<Page<InterviewView>>('InterviewConnection').implement({
+export const InterviewConnection = builder.objectRef<Page<InterviewView>>('InterviewConnection').implement({
   fields: (t) => ({
     edges: t.field({ type: [InterviewEdge], resolve: (c) => [...c.edges] }),
     pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
