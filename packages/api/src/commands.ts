@@ -29,6 +29,20 @@ export interface Send<S, C extends { type: string }, E extends DecidedEvent, X> 
   readonly guards?: (events: readonly E[], state: S) => readonly GuardChange[];
 }
 
+/** The longest idempotency key accepted: a client's request id, not a payload. */
+export const MAX_IDEMPOTENCY_KEY = 200;
+
+/** An idempotency key as given, checked: a non-empty string of at most {@link MAX_IDEMPOTENCY_KEY} characters. */
+export const idempotencyKeyOf = (key: string | null | undefined): string | undefined => {
+  if (key === null || key === undefined) return undefined;
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY) {
+    throw apiError('BAD_USER_INPUT', `idempotencyKey: 1 to ${MAX_IDEMPOTENCY_KEY} characters`, {
+      field: 'idempotencyKey',
+    });
+  }
+  return key;
+};
+
 /** The role an actor acted in: the most specific it holds. */
 const actingRole = (caller: Caller): string =>
   (['STUDENT', 'COACH', 'TENANT_ADMIN', 'PLATFORM_ADMIN'] as const).find((r) => caller.roles.includes(r)) ?? 'UNKNOWN';
@@ -45,7 +59,7 @@ export class Commands {
     const { caller } = s;
     const tenantId = caller.tenantId;
     if (tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
-    const idempotencyKey = s.idempotencyKey ?? undefined;
+    const idempotencyKey = idempotencyKeyOf(s.idempotencyKey);
     const id =
       'id' in s.stream
         ? s.stream.id

@@ -50,6 +50,13 @@ describe('addContact', () => {
     expect(bens.data.addContact.contact.id).not.toBe(id);
   });
 
+  it('refuses an idempotency key longer than 200 characters, naming it', async () => {
+    const { errors } = await gql(ada, ['STUDENT'], ADD, {
+      input: { name: 'Key Test', source: 'COLD', idempotencyKey: 'k'.repeat(201) },
+    });
+    expect(errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
+  });
+
   it('names the field that is wrong, and writes nothing', async () => {
     const { data, errors } = await gql(ada, ['STUDENT'], ADD, {
       input: { name: 'Bad Mail', email: 'not an email', source: 'COLD', idempotencyKey: 'bad-mail' },

@@ -3,6 +3,7 @@ import { PLATFORM, parseTenantId, type TenantId } from '@app/core';
 import { memberDecider, type Policy, tenantDecider } from '@app/domain';
 import { type CommandHandler, deriveStreamId, newTenantId, streamRef } from '@app/event-store';
 import type { Caller } from './auth.ts';
+import { idempotencyKeyOf } from './commands.ts';
 import type { TenantView } from './context.ts';
 import type { Identities, MemberView } from './people.ts';
 
@@ -27,7 +28,7 @@ export class Tenants {
       idempotencyKey?: string | null | undefined;
     },
   ): Promise<{ tenant: TenantView; admin: MemberView }> {
-    const key = input.idempotencyKey ?? undefined;
+    const key = idempotencyKeyOf(input.idempotencyKey);
     // A retried provisioning lands on the same tenant: its id derived from the key (the first
     // character zeroed so the id is a well-formed ULID, as tenant ids must be).
     const derived = (k: string) =>
@@ -70,6 +71,7 @@ export class Tenants {
     changes: Partial<Omit<Policy, 'version'>>,
     idempotencyKey?: string | null,
   ): Promise<TenantView> {
+    const key = idempotencyKeyOf(idempotencyKey);
     const result = await this.handler.handle({
       stream: streamRef(caller.tenantId, 'Tenant', caller.tenantId),
       decider: tenantDecider,
@@ -78,7 +80,7 @@ export class Tenants {
       context: () => ({ now: this.now() }),
       actor: { userId: caller.userId, role: 'TENANT_ADMIN' },
       correlationId: randomUUID(),
-      ...(idempotencyKey && { idempotencyKey }),
+      ...(key && { idempotencyKey: key }),
     });
     if (result.state.status === 'NONE') throw new Error(`tenant ${caller.tenantId} is not provisioned`);
     return { ...result.state, id: caller.tenantId };
