@@ -52,7 +52,7 @@ export const bearerToken = (header: string | null | undefined): string => {
 };
 
 /** The claims of a token that verified, read into a caller (before the membership check). */
-export const callerOf = (payload: JWTPayload): Caller => {
+export const callerFromClaims = (payload: JWTPayload): Caller => {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
     throw new UnauthenticatedError('the token names no user (sub)');
   }
@@ -107,7 +107,7 @@ export class Authenticator {
     if (typeof payload.client_id !== 'string' || !rules.clientIds.includes(payload.client_id)) {
       throw new UnauthenticatedError('the token was issued to another client');
     }
-    const caller = callerOf(payload);
+    const caller = callerFromClaims(payload);
     if (caller.tenantId === null) return caller;
     const held = await this.rolesOf(caller.tenantId, caller.userId);
     if (held === null) throw new UnauthenticatedError('the user is not a member of this tenant');

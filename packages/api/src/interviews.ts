@@ -70,6 +70,13 @@ export class Interviews {
     return this.view(id, events as RecordedEvent<InterviewEvent>[], await this.policy(caller.tenantId));
   }
 
+  /** The student an interview belongs to, from its first event alone. */
+  private async studentOf(tenantId: TenantId, id: string): Promise<string | undefined> {
+    if (!id.startsWith('int_')) return undefined;
+    const [first] = await this.store.readStream(streamRef(tenantId, 'Interview', id), { toVersion: 1 });
+    return (first?.data as { studentId?: string } | undefined)?.studentId;
+  }
+
   /** Sends a command for the caller's interview (`id`), or plans a new one (no `id`). */
   async send(
     caller: Caller,
@@ -80,9 +87,11 @@ export class Interviews {
     const tenantId = caller.tenantId;
     if (tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
     const policy = await this.policy(tenantId);
-    // only its student writes an interview; anyone else's id reads as missing
-    const current = id === null ? null : await this.get(caller, id);
-    if (id !== null && current?.studentId !== caller.userId) throw apiError('NOT_FOUND', `no interview ${id}`);
+    // only its student writes an interview; anyone else's id reads as missing (checked before the
+    // command handler, which answers a repeated key or a stale version before any context is built)
+    if (id !== null && (await this.studentOf(tenantId, id)) !== caller.userId) {
+      throw apiError('NOT_FOUND', `no interview ${id}`);
+    }
     const result = await this.commands.send({
       caller,
       stream: id === null ? { type: 'Interview', create: 'int_' } : { type: 'Interview', id },

@@ -1,4 +1,4 @@
-import { type DeadlineKind, interviewDeadlines, QUESTION_TOPICS } from '@app/domain';
+import { type DeadlineKind, INTERVIEW_STATUSES, interviewDeadlines, QUESTION_TOPICS } from '@app/domain';
 import { builder } from '../builder.ts';
 import { callerOf } from '../context.ts';
 import { apiError } from '../errors.ts';
@@ -6,19 +6,7 @@ import type { InterviewView } from '../interviews.ts';
 import { Advice } from './advice.ts';
 import { Contact } from './contact.ts';
 
-export const InterviewStatus = builder.enumType('InterviewStatus', {
-  values: [
-    'PLANNED',
-    'AWAITING_REPLY',
-    'ACCEPTED',
-    'DECLINED',
-    'UNRESPONSIVE',
-    'SCHEDULED',
-    'HELD',
-    'FOLLOWING_UP',
-    'CLOSED',
-  ] as const,
-});
+export const InterviewStatus = builder.enumType('InterviewStatus', { values: INTERVIEW_STATUSES });
 export { ChannelEnum as Channel } from './contact.ts';
 export const QuestionTopic = builder.enumType('QuestionTopic', { values: QUESTION_TOPICS });
 
