@@ -31,6 +31,8 @@ const PUBLIC: Readonly<Record<string, ErrorCode>> = {
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   // what a client sent is too big to store: its input, not our fault
   EVENT_TOO_LARGE: 'BAD_USER_INPUT',
+  // an id no stream can have (characters or length outside what stream ids allow)
+  INVALID_ID: 'BAD_USER_INPUT',
   SUBJECT_ERASED: 'FORBIDDEN',
 };
 

@@ -99,6 +99,19 @@ describe('an interview through the API', () => {
     expect(versions).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
   });
 
+  it('answers an id no stream can have with BAD_USER_INPUT, never INTERNAL', async () => {
+    for (const id of ['int_<script>', `int_${'0'.repeat(200)}`]) {
+      const read = await gql(ada, [...STUDENT], READ, { id });
+      expect(read.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      const write = await gql(ada, [...STUDENT], OUTREACH, {
+        input: { interviewId: id, channel: 'EMAIL', sentAt: w.now },
+      });
+      expect(write.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    }
+    // one of a stream's shape that is no interview reads as missing
+    expect((await gql(ada, [...STUDENT], READ, { id: 'int_short' })).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+
   it('refuses an invalid time and an unknown enum value as BAD_USER_INPUT, writing nothing', async () => {
     const id = (await plan(ada, await contactOf(ada))).data.planInterview.interview.id;
     for (const input of [
