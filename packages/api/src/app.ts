@@ -111,6 +111,21 @@ export const storeApplication = (deps: AppDeps): Application => {
         if (caller.roles.includes('TENANT_ADMIN')) return cohort;
         return caller.roles.includes('COACH') && cohort.coaches.includes(caller.userId) ? cohort : null;
       },
+      async cohortIds(caller) {
+        if (caller.tenantId === null) return [];
+        const scope = await reader.scope(caller.tenantId);
+        if (caller.roles.includes('TENANT_ADMIN')) {
+          const rows = await views.query(viewKeys.tenantCohort(scope, '').pk, { from: 'cohort#', to: 'cohort#~' });
+          return rows.map((r) => String(r.cohortId));
+        }
+        if (!caller.roles.includes('COACH')) return [];
+        const rows = await views.query(viewKeys.memberCohorts(scope, caller.userId), {
+          index: 'gsi1',
+          from: 'COACH#',
+          to: 'COACH#~',
+        });
+        return rows.map((r) => String(r.cohortId)).sort();
+      },
       async enrolledStudentIds(caller, cohortId) {
         if (caller.tenantId === null) return [];
         return reader.enrolledStudents(await reader.scope(caller.tenantId), cohortId);
@@ -132,7 +147,7 @@ export const storeApplication = (deps: AppDeps): Application => {
       },
     },
     interviews,
-    tenants: new Tenants(handler, identities, now),
+    tenants: new Tenants(store, handler, identities, now),
     people,
     async tenant(caller: Caller): Promise<TenantView | null> {
       if (caller.tenantId === null) return null;

@@ -48,7 +48,7 @@ export interface Application {
     ): Promise<{ contact: ContactView; advice: readonly Advice[] }>;
   };
   interviews: Pick<Interviews, 'get' | 'send'>;
-  tenants: Pick<Tenants, 'provision' | 'changePolicy'>;
+  tenants: Pick<Tenants, 'provision' | 'changePolicy' | 'list' | 'get'>;
   /** What lists read from views (they may lag the store by up to a second). */
   lists: {
     /** The caller's interviews, oldest first, optionally of some statuses. */
@@ -61,6 +61,8 @@ export interface Application {
   insight: {
     /** A cohort the caller may see (an admin any of the tenant's, a coach its own), or `null`. */
     cohort(caller: Caller, id: string): Promise<CohortView | null>;
+    /** The cohorts the caller may see, in id order: all the tenant's for an admin, its own for a coach. */
+    cohortIds(caller: Caller): Promise<string[]>;
     enrolledStudentIds(caller: Caller, cohortId: string): Promise<string[]>;
     analytics(caller: Caller, cohortId: string, range: { from: string; to: string }): Promise<CohortAnalytics>;
     /** A student the caller may see (themself, an admin, a coach of one of its cohorts), or `null`. */

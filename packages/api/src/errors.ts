@@ -29,6 +29,8 @@ const PUBLIC: Readonly<Record<string, ErrorCode>> = {
   CONCURRENCY: 'CONFLICT',
   // an idempotency key reused for a different request
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
+  // something unique (an email, a slug) is held by another
+  GUARD_TAKEN: 'CONFLICT',
   // what a client sent is too big to store: its input, not our fault
   EVENT_TOO_LARGE: 'BAD_USER_INPUT',
   // an id no stream can have (characters or length outside what stream ids allow)

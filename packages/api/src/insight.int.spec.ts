@@ -5,7 +5,7 @@ import { testApi } from './testApi.ts';
 
 let w: World;
 let gql: Awaited<ReturnType<typeof testApi>>['gql'];
-const p = { coach: '', otherCoach: '', admin: '', ada: '', ben: '', cohort: '' };
+const p = { coach: '', otherCoach: '', admin: '', ada: '', ben: '', cohort: '', otherCohort: '' };
 
 const COHORT = `query ($id: ID!, $from: Date!, $to: Date!) {
   cohort(id: $id) {
@@ -30,6 +30,8 @@ beforeAll(async () => {
   p.ada = await w.member(['STUDENT']);
   p.ben = await w.member(['STUDENT']);
   p.cohort = await w.cohort('Fall careers');
+  p.otherCohort = await w.cohort('Spring careers');
+  await w.cohortCommand(p.otherCohort, { type: 'AssignCoach', coachId: p.otherCoach }, ['COACH']);
   await w.cohortCommand(p.cohort, { type: 'AssignCoach', coachId: p.coach }, ['COACH']);
   await w.cohortCommand(p.cohort, { type: 'EnrollStudent', studentId: p.ada });
   w.later(1);
@@ -123,5 +125,22 @@ describe("a student's interviews as a coach sees them", () => {
       { id },
     );
     expect(write.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the cohorts list', () => {
+  const COHORTS = '{ cohorts(first: 10) { edges { node { id name } } pageInfo { hasNextPage } } }';
+  const names = (r: { data: { cohorts: { edges: { node: { name: string } }[] } } }) =>
+    r.data.cohorts.edges.map((e) => e.node.name);
+
+  it("lists all the university's cohorts for an admin, a coach's own for a coach", async () => {
+    expect(names(await gql(p.admin, ['TENANT_ADMIN'], COHORTS)).sort()).toEqual(['Fall careers', 'Spring careers']);
+    expect(names(await gql(p.coach, ['COACH'], COHORTS))).toEqual(['Fall careers']);
+    expect(names(await gql(p.otherCoach, ['COACH'], COHORTS))).toEqual(['Spring careers']);
+  });
+
+  it('is not for students', async () => {
+    const r = await gql(p.ada, ['STUDENT'], COHORTS);
+    expect(r.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
 });

@@ -48,4 +48,4 @@ const notBuilt = (contract: GraphQLSchema, built: GraphQLSchema): string[] => {
 };
 
 /** How many contract fields are not built yet: lower it as they are (0 closes issue 5). */
-const NOT_BUILT_YET = 10;
+const NOT_BUILT_YET = 0;

@@ -67,4 +67,65 @@ describe('tenants', () => {
     const mine = await api.gql(admin, ['TENANT_ADMIN'], '{ tenant { id name } }');
     expect(mine.data.tenant).toEqual({ id: w.tenantId, name: 'Test University' });
   });
+
+  it('lists the universities for the operator, page by page, and no one else', async () => {
+    const operator = (query: string, variables = {}) => api.gql('usr_operator', ['PLATFORM_ADMIN'], query, variables);
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const input = {
+        name: `U${n}`,
+        slug: `list-u${n}`,
+        adminEmail: `a@u${n}.example`,
+        adminName: 'A',
+        idempotencyKey: `list-${n}`,
+      };
+      ids.push((await operator(PROVISION, { input })).data.provisionTenant.tenant.id);
+    }
+    const LIST =
+      'query ($after: String) { tenants(first: 2, after: $after) { edges { cursor node { id slug } } pageInfo { hasNextPage endCursor } } }';
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const tenants: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = (
+        await operator(LIST, { after })
+      ).data.tenants;
+      expect(tenants.edges.length).toBeLessThanOrEqual(2);
+      seen.push(...tenants.edges.map((e) => e.node.id));
+      if (!tenants.pageInfo.hasNextPage) break;
+      after = tenants.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([...seen].sort());
+    for (const id of ids) expect(seen).toContain(id);
+    // the operator reads any tenant by its node id
+    const node = await operator('query ($id: ID!) { node(id: $id) { ... on Tenant { slug } } }', { id: ids[1] });
+    expect(node.data.node).toEqual({ slug: 'list-u2' });
+
+    const admin = await w.member(['TENANT_ADMIN']);
+    const refused = await api.gql(admin, ['TENANT_ADMIN'], '{ tenants { edges { node { id } } } }');
+    expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    const foreign = await api.gql(admin, ['TENANT_ADMIN'], 'query ($id: ID!) { node(id: $id) { id } }', { id: ids[0] });
+    expect(foreign.data.node).toBeNull();
+    expect(foreign.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('keeps a slug to one university, and writes nothing for a taken or malformed slug', async () => {
+    const operator = (query: string, variables = {}) => api.gql('usr_operator', ['PLATFORM_ADMIN'], query, variables);
+    const count = async () =>
+      (await operator('{ tenants(first: 100) { edges { node { id } } } }')).data.tenants.edges.length;
+    const first = await operator(PROVISION, {
+      input: { name: 'Slug U', slug: 'slug-u', adminEmail: 'a@slug.example', adminName: 'A', idempotencyKey: 'slug-1' },
+    });
+    expect(first.errors).toBeUndefined();
+    const before = await count();
+    const taken = await operator(PROVISION, {
+      input: { name: 'Other', slug: 'slug-u', adminEmail: 'b@other.example', adminName: 'B', idempotencyKey: 'slug-2' },
+    });
+    expect(taken.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'slug' });
+    expect(taken.errors?.[0]?.message).toContain('slug-u');
+    const malformed = await operator(PROVISION, {
+      input: { name: 'Bad', slug: 'Bad Slug!', adminEmail: 'c@bad.example', adminName: 'C', idempotencyKey: 'slug-3' },
+    });
+    expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'slug' });
+    expect(await count()).toBe(before);
+  });
 });

@@ -1,18 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { PLATFORM, parseTenantId, type TenantId } from '@app/core';
 import { memberDecider, type Policy, tenantDecider } from '@app/domain';
-import { type CommandHandler, deriveStreamId, newTenantId, streamRef } from '@app/event-store';
+import {
+  type CommandHandler,
+  deriveStreamId,
+  type EventStore,
+  GuardTakenError,
+  guard,
+  newTenantId,
+  parseStreamId,
+  streamRef,
+  streamType,
+} from '@app/event-store';
 import type { Caller } from './auth.ts';
 import { idempotencyKeyOf } from './commands.ts';
 import type { TenantView } from './context.ts';
+import { apiError } from './errors.ts';
 import type { Identities, MemberView } from './people.ts';
+import { stateOf } from './state.ts';
 
 // The operator provisions universities; a university's admin tunes its policy. Provisioning
-// writes the tenant's stream and its first admin's member stream: two streams, each write
-// idempotent (the tenant by its slug, the member by its email), so a retry completes the pair.
+// first registers the tenant on the control plane (its slug unique across the platform, its id
+// in the tenant list: one transaction under `_platform`), then writes the tenant's stream and
+// its first admin's member stream. Each step is idempotent (the registration by tenant id, the
+// tenant by its slug, the member by its email), so a retry completes what a failure left.
+
+/** The operator's list of tenants: one item per tenant under one control-plane partition. */
+const registryEntry = (tenantId: TenantId) => ({
+  kind: streamType('Tenants'),
+  value: parseStreamId(tenantId),
+  partition: parseStreamId('registry'),
+});
 
 export class Tenants {
   constructor(
+    private readonly store: EventStore,
     private readonly handler: CommandHandler,
     private readonly identities: Identities,
     private readonly now: () => string,
@@ -40,11 +62,15 @@ export class Tenants {
       });
     const tenantId = key ? parseTenantId(`ten_0${derived(key).slice(5)}`) : newTenantId();
     const actor = { userId: caller.userId, role: 'PLATFORM_ADMIN' };
+    const command = { type: 'ProvisionTenant' as const, name: input.name, slug: input.slug };
+    // the input checked (pure) before anything is written, so bad input leaves nothing behind
+    tenantDecider.decide(command, tenantDecider.initialState, { now: this.now() });
+    await this.register(tenantId, input.slug);
     const provisioned = await this.handler.handle({
       stream: streamRef(tenantId, 'Tenant', tenantId),
       decider: tenantDecider,
       commandType: 'ProvisionTenant',
-      command: { type: 'ProvisionTenant', name: input.name, slug: input.slug },
+      command,
       context: () => ({ now: this.now() }),
       actor,
       correlationId: randomUUID(),
@@ -64,6 +90,41 @@ export class Tenants {
       throw new Error(`tenant ${tenantId} or its admin folds to nothing after provisioning`);
     }
     return { tenant: { ...provisioned.state, id: tenantId }, admin: { ...invited.state, id: adminId } };
+  }
+
+  /** The tenant ids on the platform, in id order (the operator's list). */
+  list(): Promise<string[]> {
+    return this.store.guardsIn(PLATFORM, 'Tenants', 'registry');
+  }
+
+  /** A tenant as its stream says now, for the operator; `null` when there is none. */
+  async get(id: string): Promise<TenantView | null> {
+    if (!id.startsWith('ten_')) return null;
+    const tenantId = parseTenantId(id);
+    const state = await stateOf(this.store, streamRef(tenantId, 'Tenant', tenantId), tenantDecider);
+    return state.status === 'NONE' ? null : { ...state, id: tenantId };
+  }
+
+  /** The slug claimed for the tenant and the tenant listed, together; a retry finds them its own. */
+  private async register(tenantId: TenantId, slug: string): Promise<void> {
+    const owner = streamRef(PLATFORM, 'Tenant', tenantId);
+    const listed = async () => (await this.list()).includes(tenantId);
+    if (await listed()) return;
+    try {
+      await this.store.appendMany(
+        [],
+        [
+          { op: 'claim', guard: guard('TenantSlug', slug), owner },
+          { op: 'claim', guard: registryEntry(tenantId), owner },
+        ],
+      );
+    } catch (error) {
+      if (!(error instanceof GuardTakenError)) throw error;
+      if (await listed()) return; // a concurrent retry of this provisioning registered it
+      throw apiError('CONFLICT', `the slug "${slug}" is taken by another university: choose another`, {
+        field: 'slug',
+      });
+    }
   }
 
   async changePolicy(

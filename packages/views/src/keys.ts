@@ -35,6 +35,11 @@ export const viewKeys = {
     sk: 'v',
   }),
   tenantSummary: (s: ViewScope): ViewKey => ({ pk: `${base(s)}#TenantSummary`, sk: 'summary' }),
+  /** The tenant's cohorts, listed beside its summary (sort keys `cohort#{cohortId}`). */
+  tenantCohort: (s: ViewScope, cohortId: string): ViewKey => ({
+    pk: `${base(s)}#TenantSummary`,
+    sk: `cohort#${cohortId}`,
+  }),
   studentInterviews: (s: ViewScope, studentId: string) => `${base(s)}#StudentInterviews#${studentId}`,
   studentInterview: (s: ViewScope, studentId: string, interviewId: string): ViewKey => ({
     pk: viewKeys.studentInterviews(s, studentId),

@@ -3,7 +3,8 @@ import { builder } from '../builder.ts';
 import { page } from '../connections.ts';
 import { callerOf, type StudentView } from '../context.ts';
 import { apiError } from '../errors.ts';
-import { InterviewConnection, PageInfo } from './lists.ts';
+import { connection } from './connection.ts';
+import { InterviewConnection } from './lists.ts';
 import { Cohort } from './people.ts';
 
 // What coaches and admins read: cohorts, their students and analytics (DESIGN.md §6), from views.
@@ -121,17 +122,7 @@ const CohortAnalytics = builder.objectRef<Analytics>('CohortAnalytics').implemen
   }),
 });
 
-const StudentEdge = builder.objectRef<{ cursor: string; node: StudentView }>('StudentEdge').implement({
-  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: Student, resolve: (e) => e.node }) }),
-});
-const StudentConnection = builder
-  .objectRef<Awaited<ReturnType<typeof page<StudentView>>>>('StudentConnection')
-  .implement({
-    fields: (t) => ({
-      edges: t.field({ type: [StudentEdge], resolve: (c) => [...c.edges] }),
-      pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-    }),
-  });
+const StudentConnection = connection('Student', Student);
 
 builder.objectFields(Cohort, (t) => ({
   students: t.field({
@@ -160,6 +151,19 @@ builder.queryField('cohort', (t) =>
       const cohort = await ctx.app.insight.cohort(callerOf(ctx), String(id));
       if (!cohort) throw apiError('NOT_FOUND', `no cohort ${String(id)}`);
       return cohort;
+    },
+  }),
+);
+
+builder.queryField('cohorts', (t) =>
+  t.field({
+    type: connection('Cohort', Cohort),
+    description: "The university's cohorts for an admin; a coach's own cohorts for a coach.",
+    authScopes: { anyRole: ['COACH', 'TENANT_ADMIN'] },
+    args: { first: t.arg.int(), after: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const caller = callerOf(ctx);
+      return page(await ctx.app.insight.cohortIds(caller), args, (id) => ctx.app.insight.cohort(caller, id));
     },
   }),
 );

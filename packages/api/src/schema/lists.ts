@@ -1,37 +1,12 @@
 import { builder } from '../builder.ts';
-import { type Page, page } from '../connections.ts';
-import { type ContactView, callerOf } from '../context.ts';
-import type { InterviewView } from '../interviews.ts';
+import { page } from '../connections.ts';
+import { callerOf } from '../context.ts';
+import { connection } from './connection.ts';
 import { Contact } from './contact.ts';
 import { Interview, InterviewStatus } from './interview.ts';
 
-export const PageInfo = builder.objectRef<Page<unknown>['pageInfo']>('PageInfo').implement({
-  fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    hasPreviousPage: t.exposeBoolean('hasPreviousPage'),
-    startCursor: t.exposeString('startCursor', { nullable: true }),
-    endCursor: t.exposeString('endCursor', { nullable: true }),
-  }),
-});
-
-const InterviewEdge = builder.objectRef<Page<InterviewView>['edges'][number]>('InterviewEdge').implement({
-  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: Interview, resolve: (e) => e.node }) }),
-});
-export const InterviewConnection = builder.objectRef<Page<InterviewView>>('InterviewConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [InterviewEdge], resolve: (c) => [...c.edges] }),
-    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-  }),
-});
-const ContactEdge = builder.objectRef<Page<ContactView>['edges'][number]>('ContactEdge').implement({
-  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: Contact, resolve: (e) => e.node }) }),
-});
-const ContactConnection = builder.objectRef<Page<ContactView>>('ContactConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [ContactEdge], resolve: (c) => [...c.edges] }),
-    pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-  }),
-});
+export const InterviewConnection = connection('Interview', Interview);
+const ContactConnection = connection('Contact', Contact);
 
 builder.queryField('myInterviews', (t) =>
   t.field({

@@ -1,8 +1,10 @@
 import type { Policy } from '@app/domain';
 import { builder } from '../builder.ts';
+import { page } from '../connections.ts';
 import { callerOf, type TenantView } from '../context.ts';
 import { apiError } from '../errors.ts';
 import type { MemberView } from '../people.ts';
+import { connection } from './connection.ts';
 import { Member } from './people.ts';
 
 const PolicyPreset = builder.enumType('PolicyPreset', { values: ['SEED_ARTICLES', 'TWO_HOUR_JOB_SEARCH'] as const });
@@ -45,7 +47,11 @@ export const Tenant = builder.objectRef<TenantView>('Tenant');
 builder.node(Tenant, {
   id: { resolve: (x) => x.id },
   loadOne: async (id, ctx) => {
-    const tenant = await ctx.app.tenant(callerOf(ctx));
+    const caller = callerOf(ctx);
+    // the operator reads any tenant; anyone else only their own
+    const tenant = caller.roles.includes('PLATFORM_ADMIN')
+      ? await ctx.app.tenants.get(id)
+      : await ctx.app.tenant(caller);
     return tenant?.id === id ? tenant : Promise.reject(apiError('NOT_FOUND', `no tenant ${id}`));
   },
   description: 'A university.',
@@ -68,6 +74,16 @@ builder.queryField('tenant', (t) =>
       if (!tenant) throw apiError('NOT_FOUND', 'this university is not provisioned');
       return tenant;
     },
+  }),
+);
+
+builder.queryField('tenants', (t) =>
+  t.field({
+    type: connection('Tenant', Tenant),
+    description: 'The universities on the platform, for the operator.',
+    authScopes: { role: 'PLATFORM_ADMIN' },
+    args: { first: t.arg.int(), after: t.arg.string() },
+    resolve: async (_root, args, ctx) => page(await ctx.app.tenants.list(), args, (id) => ctx.app.tenants.get(id)),
   }),
 );
 

@@ -124,6 +124,7 @@ export const cohortChanges = (e: RecordedEvent<CohortEvent>, env: ProjectionEnv)
           set: { cohortId, name: e.data.name, term: e.data.term, createdAt: e.occurredAt, archived: false },
         }),
         update(viewKeys.tenantSummary(env.scope), { add: { cohorts: 1 } }),
+        update(viewKeys.tenantCohort(env.scope, cohortId), { set: { cohortId, archived: false } }),
       ];
     case 'CoachAssigned':
       return [{ op: 'put', ...member('COACH', e.data.coachId) }, update(summary, { add: { coaches: 1 } })];
@@ -142,7 +143,10 @@ export const cohortChanges = (e: RecordedEvent<CohortEvent>, env: ProjectionEnv)
         enrolment(env, e, cohortId, -1),
       ];
     case 'CohortArchived':
-      return [update(summary, { set: { archived: true, archivedAt: e.occurredAt } })];
+      return [
+        update(summary, { set: { archived: true, archivedAt: e.occurredAt } }),
+        update(viewKeys.tenantCohort(env.scope, cohortId), { set: { archived: true } }),
+      ];
     default:
       return [];
   }

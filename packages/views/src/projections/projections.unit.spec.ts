@@ -712,6 +712,7 @@ describe('cohortChanges', () => {
         set: { cohortId: A, name: 'Fall careers', term: null, createdAt: '2026-09-01T16:00:00.000Z', archived: false },
       }),
       update(viewKeys.tenantSummary(scope), { add: { cohorts: 1 } }),
+      update(viewKeys.tenantCohort(scope, A), { set: { cohortId: A, archived: false } }),
     ]);
   });
 
@@ -770,6 +771,7 @@ describe('cohortChanges', () => {
     );
     expect(archived).toEqual([
       update(viewKeys.cohortSummary(scope, A), { set: { archived: true, archivedAt: '2026-12-20T16:00:00.000Z' } }),
+      update(viewKeys.tenantCohort(scope, A), { set: { archived: true } }),
     ]);
   });
 });
