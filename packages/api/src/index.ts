@@ -1,5 +1,6 @@
 export * from './app.ts';
 export * from './auth.ts';
+export * from './compose.ts';
 export type { ApiContext, Application, TenantView } from './context.ts';
 export * from './devIssuer.ts';
 export * from './errors.ts';

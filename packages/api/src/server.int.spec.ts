@@ -8,12 +8,16 @@ import { DevIssuer } from './devIssuer.ts';
 import { memberRolesFrom } from './members.ts';
 import { RateLimiter } from './rateLimit.ts';
 import { schema } from './schema/index.ts';
-import { createApi, LIMITS } from './server.ts';
+import { type ApiLogger, createApi, LIMITS } from './server.ts';
 
 let w: World;
 let issuer: DevIssuer;
 let student: string;
-const logged: unknown[] = [];
+const logged: Record<string, unknown>[] = [];
+const logger: ApiLogger = {
+  info: (message, attributes) => logged.push({ level: 'INFO', message, ...attributes }),
+  error: (message, attributes) => logged.push({ level: 'ERROR', message, ...attributes }),
+};
 
 const api = (production = false) =>
   createApi({
@@ -21,7 +25,7 @@ const api = (production = false) =>
     authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
     app: storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
     production,
-    logError: (_id, error) => logged.push(error),
+    logger,
   });
 
 const post = async (body: string, headers: Record<string, string> = {}, production = false) => {
@@ -119,7 +123,7 @@ describe('the GraphQL server', () => {
         },
       },
       production: true,
-      logError: (_id, error) => logged.push(error),
+      logger,
     });
     const response = await failing.fetch('http://api.test/graphql', {
       method: 'POST',
@@ -129,7 +133,8 @@ describe('the GraphQL server', () => {
     const body = await response.json();
     expect(JSON.stringify(body)).not.toMatch(/arn:|Provisioned|stack/);
     expect(body.errors[0].extensions).toEqual({ code: 'INTERNAL', requestId: expect.any(String) });
-    expect(String(logged.at(-1))).toMatch(/ProvisionedThroughputExceeded/);
+    const logLine = logged.find((l) => l.level === 'ERROR' && l.errorId === body.errors[0].extensions.requestId);
+    expect(String(logLine?.error)).toMatch(/ProvisionedThroughputExceeded/);
   });
 });
 
@@ -166,5 +171,67 @@ describe('rate limits', () => {
     expect((await ask(other)).status).toBe(200);
     now += 1_000;
     expect((await ask(ada)).status).toBe(200);
+  });
+});
+
+describe('what the host passes with a request', () => {
+  const query = JSON.stringify({ query: 'query Me { viewer { userId } }' });
+  const call = (server: ReturnType<typeof api>, headers: Record<string, string>, context = {}) =>
+    server.fetch(
+      'http://api.test/graphql',
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query },
+      context,
+    );
+
+  it("logs one line per request with the host's request id, the tenant and the user, and no personal data", async () => {
+    const response = await call(api(), await asStudent(), { requestId: 'apigw-req-7' });
+    expect(response.status).toBe(200);
+    const line = logged.find((l) => l.requestId === 'apigw-req-7');
+    expect(line).toEqual({
+      level: 'INFO',
+      message: 'graphql request',
+      requestId: 'apigw-req-7',
+      tenantId: w.tenantId,
+      userId: student,
+      operation: 'Me',
+      ms: expect.any(Number),
+      errors: [],
+    });
+  });
+
+  it("accepts the caller only when it is the one the gateway's authorizer verified", async () => {
+    const headers = await asStudent();
+    const agreeing = await call(api(), headers, { authorizerClaims: { sub: student, tenant_id: w.tenantId } });
+    expect((await agreeing.json()).data.viewer.userId).toBe(student);
+    for (const claims of [{ sub: 'usr_someone_else', tenant_id: w.tenantId }, { sub: student }, {}]) {
+      const body = await (await call(api(), headers, { authorizerClaims: claims })).json();
+      expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('answers CORS only for the origins it is given in production, and any in dev', async () => {
+    const preflight = (server: ReturnType<typeof api>, origin: string) =>
+      server.fetch('http://api.test/graphql', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+    const configured = createApi({
+      schema,
+      authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
+      app: storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
+      production: true,
+      corsOrigins: ['https://app.example.edu'],
+      logger,
+    });
+    const allowed = await preflight(configured, 'https://app.example.edu');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.edu');
+    const other = await preflight(configured, 'https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+    expect(
+      (await preflight(api(true), 'https://app.example.edu')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
+    expect((await preflight(api(false), 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBe(
+      'http://localhost:5173',
+    );
   });
 });

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, type GraphQLSchema, NoSchemaIntrospectionCustomRule } from 'graphql';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { Authenticator } from './auth.ts';
+import { type Authenticator, type Caller, UnauthenticatedError } from './auth.ts';
 import type { ApiContext, Application } from './context.ts';
 import { internalError, publicError } from './errors.ts';
 import { RateLimiter } from './rateLimit.ts';
@@ -26,11 +33,70 @@ export interface ApiOptions {
   readonly app: Application;
   /** Production: no introspection, no GraphiQL, no field suggestions. */
   readonly production: boolean;
-  /** Where unexpected errors go, with the id the client is told. */
-  readonly logError?: (errorId: string, error: unknown) => void;
+  /** Structured logs: a line per request (ids only, never personal data) and every unexpected error. */
+  readonly logger?: ApiLogger;
   readonly graphqlEndpoint?: string;
   readonly rateLimiter?: RateLimiter;
+  /** Origins browsers may call from; none in production unless given, any in dev. */
+  readonly corsOrigins?: readonly string[];
 }
+
+/** What the server logs through: Powertools' Logger in Lambda, JSON lines locally. */
+export interface ApiLogger {
+  info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** What the host passes with each request (API Gateway's request id, its authorizer's claims). */
+export interface ServerContext {
+  readonly requestId?: string;
+  /**
+   * The claims API Gateway's JWT authorizer verified. When present, the caller the API verifies
+   * from the same bearer token must agree with them, or the request is not authenticated.
+   */
+  readonly authorizerClaims?: Readonly<Record<string, unknown>>;
+}
+
+/** JSON lines on stdout/stderr: what a log shipper reads. */
+export const jsonLogger: ApiLogger = {
+  info: (message, attributes) => console.log(JSON.stringify({ level: 'INFO', message, ...attributes })),
+  error: (message, attributes) => console.error(JSON.stringify({ level: 'ERROR', message, ...attributes })),
+};
+
+/** Whether the caller verified in-app is the one the gateway's authorizer verified. */
+const agrees = (caller: Caller, claims: Readonly<Record<string, unknown>>): boolean =>
+  claims.sub === caller.userId && (claims.tenant_id ?? null) === caller.tenantId;
+
+/** The operation's name, or its kind when it has none. */
+const operationOf = (document: DocumentNode, name: string | null | undefined): string => {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const chosen = operations.find((o) => !name || o.name?.value === name) ?? operations[0];
+  return chosen?.name?.value ?? chosen?.operation ?? 'unknown';
+};
+
+/** One log line per executed operation: who, which tenant, what, how long, which error codes. */
+const requestLog = (logger: ApiLogger): Plugin<ApiContext> => ({
+  onExecute: ({ args }) => {
+    const started = performance.now();
+    return {
+      onExecuteDone: ({ result }) => {
+        if (!('errors' in result || 'data' in result)) return;
+        const ctx = args.contextValue;
+        const caller = ctx.caller instanceof Error ? null : ctx.caller;
+        logger.info('graphql request', {
+          requestId: ctx.requestId,
+          tenantId: caller?.tenantId ?? null,
+          userId: caller?.userId ?? null,
+          operation: operationOf(args.document, args.operationName),
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          errors: result.errors?.map((e) => e.extensions?.code ?? 'INTERNAL') ?? [],
+        });
+      },
+    };
+  },
+});
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -84,14 +150,15 @@ const noIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
 };
 
-export const createApi = (options: ApiOptions): YogaServerInstance<Record<string, unknown>, ApiContext> => {
+export const createApi = (options: ApiOptions): YogaServerInstance<ServerContext, ApiContext> => {
   const endpoint = options.graphqlEndpoint ?? '/graphql';
   const limiter = options.rateLimiter ?? new RateLimiter();
-  const logError =
-    options.logError ??
-    ((errorId: string, error: unknown) =>
-      console.error(JSON.stringify({ level: 'ERROR', errorId, error: String((error as Error)?.stack ?? error) })));
-  return createYoga<Record<string, unknown>, ApiContext>({
+  const logger = options.logger ?? jsonLogger;
+  const cors = options.corsOrigins
+    ? { origin: [...options.corsOrigins], methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] }
+    : !options.production;
+  return createYoga<ServerContext, ApiContext>({
+    cors,
     schema: options.schema,
     graphqlEndpoint: endpoint,
     // yoga answers it: 200 while the process can serve
@@ -100,28 +167,32 @@ export const createApi = (options: ApiOptions): YogaServerInstance<Record<string
     // expected failures are answers, not log lines; the unexpected are logged by maskError below
     logging: false,
     graphiql: !options.production,
-    context: async ({ request }): Promise<ApiContext> => {
-      const caller = await options.authenticator
+    context: async ({ request, requestId, authorizerClaims }): Promise<ApiContext> => {
+      let caller = await options.authenticator
         .authenticate(request.headers.get('authorization'))
         .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      if (!(caller instanceof Error) && authorizerClaims && !agrees(caller, authorizerClaims)) {
+        caller = new UnauthenticatedError('the token is not the one the gateway verified');
+      }
       if (!(caller instanceof Error) && !limiter.allow(caller.userId, caller.tenantId)) {
         throw new GraphQLError('too many requests: slow down and retry in a second', {
           extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '1' } } },
         });
       }
-      return { requestId: request.headers.get('x-request-id') ?? randomUUID(), caller, app: options.app };
+      return { requestId: requestId ?? request.headers.get('x-request-id') ?? randomUUID(), caller, app: options.app };
     },
     maskedErrors: {
       maskError: (error) => {
         const shown = publicError(error);
         if (shown) return shown;
         const errorId = randomUUID();
-        logError(errorId, error);
+        logger.error('unexpected error', { errorId, error: String((error as Error)?.stack ?? error) });
         return internalError(errorId);
       },
     },
     plugins: [
       gate(endpoint),
+      requestLog(logger),
       requestErrors,
       EnvelopArmorPlugin({
         maxDepth: { n: LIMITS.depth },

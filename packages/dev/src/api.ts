@@ -2,10 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { Authenticator, createApi, DevIssuer, memberRolesFrom, schema, storeApplication } from '@app/api';
-import { CommandHandler, dynamoDataKeys, EventStore, fileKeyWrapper } from '@app/event-store';
+import { apiOnTables, DevIssuer } from '@app/api';
+import { fileKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
-import { domainCatalog, ViewTable } from '@app/views';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JWK } from 'jose';
 
@@ -34,18 +33,12 @@ export const startApiServer = async (options: {
   /** 0 for a free port. */
   readonly port: number;
 }): Promise<ApiServer> => {
-  const { client, tables } = options;
-  const store = new EventStore({
-    client,
-    tableName: tables.events,
-    catalog: domainCatalog(),
-    keys: dynamoDataKeys({ client, tableName: tables.events, wrapper: fileKeyWrapper(options.masterKeyFile) }),
-  });
   const issuer = await issuerFrom(options.issuerKeyFile);
-  const yoga = createApi({
-    schema,
-    authenticator: new Authenticator(issuer.rules(), memberRolesFrom(store)),
-    app: storeApplication({ store, handler: new CommandHandler(store), views: new ViewTable(client, tables.views) }),
+  const yoga = apiOnTables({
+    client: options.client,
+    tables: options.tables,
+    keyWrapper: fileKeyWrapper(options.masterKeyFile),
+    tokenRules: issuer.rules(),
     production: false,
   });
   const server = createServer(yoga);

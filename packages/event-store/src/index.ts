@@ -6,4 +6,5 @@ export * from './errors.ts';
 export * from './eventStore.ts';
 export * from './itemSize.ts';
 export * from './keys.ts';
+export * from './kms.ts';
 export * from './types.ts';

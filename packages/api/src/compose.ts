@@ -1,0 +1,45 @@
+import { CommandHandler, dynamoDataKeys, EventStore, type KeyWrapper } from '@app/event-store';
+import type { TableNames } from '@app/tables';
+import { domainCatalog, ViewTable } from '@app/views';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { storeApplication } from './app.ts';
+import { Authenticator, type TokenRules } from './auth.ts';
+import { memberRolesFrom } from './members.ts';
+import type { Identities } from './people.ts';
+import { schema } from './schema/index.ts';
+import { type ApiOptions, createApi } from './server.ts';
+
+// The API on the two tables: what the Lambda handler and the local server both compose, so
+// they differ only in where their parts come from (KMS or a key file, Cognito or the dev issuer).
+
+export interface TablesApiDeps extends Pick<ApiOptions, 'production' | 'logger' | 'corsOrigins' | 'graphqlEndpoint'> {
+  readonly client: DynamoDBClient;
+  readonly tables: TableNames;
+  readonly keyWrapper: KeyWrapper;
+  readonly tokenRules: TokenRules;
+  readonly identities?: Identities;
+}
+
+export const apiOnTables = (deps: TablesApiDeps) => {
+  const { client, tables } = deps;
+  const store = new EventStore({
+    client,
+    tableName: tables.events,
+    catalog: domainCatalog(),
+    keys: dynamoDataKeys({ client, tableName: tables.events, wrapper: deps.keyWrapper }),
+  });
+  return createApi({
+    schema,
+    authenticator: new Authenticator(deps.tokenRules, memberRolesFrom(store)),
+    app: storeApplication({
+      store,
+      handler: new CommandHandler(store),
+      views: new ViewTable(client, tables.views),
+      ...(deps.identities && { identities: deps.identities }),
+    }),
+    production: deps.production,
+    ...(deps.logger && { logger: deps.logger }),
+    ...(deps.corsOrigins && { corsOrigins: deps.corsOrigins }),
+    ...(deps.graphqlEndpoint && { graphqlEndpoint: deps.graphqlEndpoint }),
+  });
+};
