@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TenantId } from '@app/core';
 import { testDb } from '@app/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from './api.ts';
 
 let server: ApiServer;
@@ -50,4 +50,73 @@ it('keeps its issuer key, so tokens survive a restart', async () => {
   await server.stop();
   server = await startApiServer({ ...testDb(), masterKeyFile: join(dir, 'master.key'), issuerKeyFile, port: 0 });
   expect((await post(token, '{ viewer { userId } }')).body.data.viewer.userId).toBe('usr_op');
+});
+
+describe('the dev routes', () => {
+  const devToken = (body: unknown) =>
+    fetch(server.url.replace('/graphql', '/dev/token'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  it('signs a token for the claims given, which the API then checks like any other', async () => {
+    const operator = await devToken({ sub: 'usr_op', roles: ['PLATFORM_ADMIN'] });
+    expect(operator.status).toBe(200);
+    const { token } = (await operator.json()) as { token: string };
+    expect((await post(token, '{ viewer { userId roles } }')).body.data.viewer).toEqual({
+      userId: 'usr_op',
+      roles: ['PLATFORM_ADMIN'],
+    });
+    // a token for someone who is no member of the tenant signs, but does not get in
+    const stranger = await devToken({
+      sub: 'usr_nobody',
+      tenant_id: 'ten_01K0000000000000000000000A',
+      roles: ['STUDENT'],
+    });
+    const answer = await post(((await stranger.json()) as { token: string }).token, '{ viewer { userId } }');
+    expect(answer.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('names what is wrong with a request it cannot sign', async () => {
+    const cases: [unknown, RegExp][] = [
+      ['{"sub": ', /not JSON/],
+      [{ roles: ['STUDENT'], tenant_id: 'ten_01K0000000000000000000000A' }, /^sub:/],
+      [{ sub: 'usr_a', roles: ['JANITOR'], tenant_id: 'ten_01K0000000000000000000000A' }, /^roles\.0:/],
+      [{ sub: 'usr_a', roles: ['STUDENT'] }, /^tenant_id: required/],
+      [
+        { sub: 'usr_a', roles: ['PLATFORM_ADMIN'], tenant_id: 'ten_01K0000000000000000000000A' },
+        /^tenant_id: an operator/,
+      ],
+      [
+        { sub: 'usr_a', roles: ['STUDENT'], tenant_id: 'university-1' },
+        /^tenant_id: "university-1" is not a tenant id/,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const response = await devToken(body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(message);
+    }
+    expect((await fetch(server.url.replace('/graphql', '/dev/token'))).status).toBe(405);
+  });
+});
+
+it('answers /health with 503 until what it stands on runs', async () => {
+  let healthy = false;
+  const starting = await startApiServer({
+    ...testDb(),
+    masterKeyFile: join(dir, 'master.key'),
+    issuerKeyFile,
+    port: 0,
+    healthy: () => healthy,
+  });
+  try {
+    const health = () => fetch(starting.url.replace('/graphql', '/health'));
+    expect((await health()).status).toBe(503);
+    healthy = true;
+    expect((await health()).status).toBe(200);
+  } finally {
+    await starting.stop();
+  }
 });

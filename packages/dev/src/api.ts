@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { apiOnTables, DevIssuer } from '@app/api';
+import { apiOnTables, DevIssuer, ROLES } from '@app/api';
+import { parseTenantId, type TenantId } from '@app/core';
 import { fileKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JWK } from 'jose';
+import { z } from 'zod';
 
 // The GraphQL API on a local HTTP port, composed as the Lambda composes it, with the dev issuer
 // in place of Cognito (its key kept beside the data, so tokens survive a restart).
@@ -25,6 +27,67 @@ const issuerFrom = async (file: string): Promise<DevIssuer> => {
   return issuer;
 };
 
+const answer = (response: ServerResponse, status: number, body: unknown) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+};
+
+const health = (response: ServerResponse, healthy: boolean) =>
+  answer(response, healthy ? 200 : 503, { status: healthy ? 'ok' : 'starting' });
+
+const readBody = async (request: IncomingMessage, limit: number): Promise<string> => {
+  let body = '';
+  for await (const chunk of request) {
+    body += chunk;
+    if (body.length > limit) throw new Error(`the body is over ${limit} bytes`);
+  }
+  return body;
+};
+
+/** What `POST /dev/token` accepts: the claims Cognito's trigger would put in an access token. */
+const TokenRequest = z.strictObject({
+  sub: z.string().min(1).max(128),
+  tenant_id: z.string().min(1).max(64).optional(),
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+  expiresIn: z.number().int().min(60).max(86_400).optional(),
+});
+
+/**
+ * Dev only (DESIGN.md §9): signs a token for any claims, so a frontend can sign in as anyone
+ * without Cognito. The API still checks the claims: a tenant token's roles against the member.
+ */
+const devToken = async (issuer: DevIssuer, request: IncomingMessage, response: ServerResponse) => {
+  if (request.method !== 'POST') return answer(response, 405, { error: 'POST { "sub", "tenant_id", "roles" }' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readBody(request, 10_000));
+  } catch (error) {
+    return answer(response, 400, { error: `the body is not JSON: ${(error as Error).message}` });
+  }
+  const claims = TokenRequest.safeParse(parsed);
+  if (!claims.success) {
+    const issue = claims.error.issues[0];
+    return answer(response, 400, { error: `${issue?.path.join('.') || 'body'}: ${issue?.message}` });
+  }
+  const { sub, tenant_id, roles, expiresIn } = claims.data;
+  const operator = roles.includes('PLATFORM_ADMIN');
+  if (operator !== (tenant_id === undefined)) {
+    return answer(response, 400, {
+      error: operator
+        ? "tenant_id: an operator's token names no tenant"
+        : 'tenant_id: required for every role but PLATFORM_ADMIN',
+    });
+  }
+  let tenantId: TenantId | undefined;
+  try {
+    tenantId = tenant_id === undefined ? undefined : parseTenantId(tenant_id);
+  } catch {
+    return answer(response, 400, { error: `tenant_id: "${tenant_id}" is not a tenant id (ten_ and a ULID)` });
+  }
+  const token = await issuer.token({ sub, roles, ...(tenantId && { tenantId }), expiresIn: expiresIn ?? 12 * 3_600 });
+  answer(response, 200, { token });
+};
+
 export const startApiServer = async (options: {
   readonly client: DynamoDBClient;
   readonly tables: TableNames;
@@ -32,6 +95,8 @@ export const startApiServer = async (options: {
   readonly issuerKeyFile: string;
   /** 0 for a free port. */
   readonly port: number;
+  /** Whether what the API stands on runs (tables, stream consumers): `/health` answers 503 until it does. */
+  readonly healthy?: () => boolean;
 }): Promise<ApiServer> => {
   const issuer = await issuerFrom(options.issuerKeyFile);
   const yoga = apiOnTables({
@@ -41,7 +106,13 @@ export const startApiServer = async (options: {
     tokenRules: issuer.rules(),
     production: false,
   });
-  const server = createServer(yoga);
+  const healthy = options.healthy ?? (() => true);
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === '/health') return health(response, healthy());
+    if (path === '/dev/token') return void devToken(issuer, request, response);
+    return yoga(request, response);
+  });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -79,6 +79,7 @@ const main = async () => {
     masterKeyFile: resolve(root, '.data/master.key'), // the dev master key, made once
     issuerKeyFile: resolve(root, '.data/dev-issuer.jwk'),
     port: apiPort ?? 4000,
+    healthy: () => stack.healthy(),
   });
   writeDevState(root, { endpoint: dynamo.endpoint, tables: stack.tables, pid: process.pid });
   const operatorToken = await api.issuer.token({

@@ -33,6 +33,7 @@ describe('the local stack', () => {
   it('keeps up: one more event is in the views soon after it is appended', async () => {
     const db = testDb();
     stack = await startLocalStack({ endpoint: db.endpoint, client: db.client, tables: db.tables, pollIntervalMs: 20 });
+    expect(stack.healthy()).toBe(true);
     const w = new World(db);
     await w.provision();
     const student = await w.member(['STUDENT']);
@@ -45,5 +46,8 @@ describe('the local stack', () => {
         interval: 20,
       })
       .toBe(1);
+    await stack.stop();
+    expect(stack.healthy()).toBe(false);
+    stack = undefined;
   });
 });

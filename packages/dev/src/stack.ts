@@ -14,6 +14,8 @@ export interface LocalStack {
   readonly endpoint: string;
   readonly tables: TableNames;
   readonly client: DynamoDBClient;
+  /** Whether the tables are there and every stream consumer is running. */
+  healthy(): boolean;
   /** Resolves when every event written so far has been projected. */
   drain(): Promise<void>;
   stop(): Promise<void>;
@@ -47,6 +49,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     endpoint: options.endpoint,
     tables,
     client,
+    healthy: () => projector.healthy,
     drain: () => projector.drain(),
     stop: async () => {
       await projector.stop();

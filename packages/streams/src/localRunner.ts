@@ -121,6 +121,11 @@ export class LocalStreamRunner {
     this.loop = this.run();
   }
 
+  /** Whether it is polling, and did not fail on its last turn (what a health check reports). */
+  get healthy(): boolean {
+    return this.loop !== undefined && !this.pacer.stopped && !this.needsInit;
+  }
+
   /** Stops polling once the batch in flight is handled (a retry backoff is cut short). */
   async stop(): Promise<void> {
     this.pacer.stop();
