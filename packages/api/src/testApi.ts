@@ -5,7 +5,7 @@ import { Authenticator, type Role } from './auth.ts';
 import { DevIssuer } from './devIssuer.ts';
 import { memberRolesFrom } from './members.ts';
 import { schema } from './schema/index.ts';
-import { createApi } from './server.ts';
+import { createApi, jsonLogger } from './server.ts';
 
 // Tests' way in: the real server over a World's store, called with real tokens through fetch.
 
@@ -24,6 +24,8 @@ export const testApi = async (w: World) => {
       clock: () => new Date(w.now),
     }),
     production: false,
+    // a line per request is noise in tests; unexpected errors still show
+    logger: { info: () => {}, error: jsonLogger.error },
   });
   /** Runs `query` as `user` holding `roles` in the World's tenant. */
   const gql = async (

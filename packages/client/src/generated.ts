@@ -105,6 +105,7 @@ export type KeepInTouchKind =
 export type TenantPolicyInput = {
   preset?: PolicyPreset | null | undefined;
   dayCounting?: DayCounting | null | undefined;
+  /** At most 64 characters. */
   timeZone?: string | null | undefined;
   holidays?: Array<string> | null | undefined;
   secondContactAfterDays?: number | null | undefined;

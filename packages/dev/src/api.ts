@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { apiOnTables, DevIssuer, ROLES } from '@app/api';
+import { type ApiLogger, apiOnTables, DevIssuer, ROLES } from '@app/api';
 import { parseTenantId, type TenantId } from '@app/core';
 import { fileKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
@@ -95,6 +95,8 @@ export const startApiServer = async (options: {
   readonly issuerKeyFile: string;
   /** 0 for a free port. */
   readonly port: number;
+  /** Where request and error logs go (JSON lines on the console by default). */
+  readonly logger?: ApiLogger;
   /** Whether what the API stands on runs (tables, stream consumers): `/health` answers 503 until it does. */
   readonly healthy?: () => boolean;
 }): Promise<ApiServer> => {
@@ -105,6 +107,7 @@ export const startApiServer = async (options: {
     keyWrapper: fileKeyWrapper(options.masterKeyFile),
     tokenRules: issuer.rules(),
     production: false,
+    ...(options.logger && { logger: options.logger }),
   });
   const healthy = options.healthy ?? (() => true);
   const server = createServer((request, response) => {

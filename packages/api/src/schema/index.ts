@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { limitStrings } from '../stringLimits.ts';
 import './advice.ts';
 import './contact.ts';
 import './interview.ts';
@@ -10,4 +11,4 @@ import './tenant.ts';
 import './viewer.ts';
 
 /** The API's schema, every type registered. */
-export const schema = builder.toSchema({ sortSchema: false });
+export const schema = limitStrings(builder.toSchema({ sortSchema: false }));

@@ -1,6 +1,6 @@
 import { assertNever, type Decider, type Decision } from '@app/core';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
-import { text } from '../input.ts';
+import { MAX_CHARS, text } from '../input.ts';
 import type { MemberRole } from '../member/events.ts';
 import type { CohortEvent } from './events.ts';
 
@@ -42,8 +42,8 @@ export const cohortDecider: Decider<Cohort, CohortCommand, CohortEvent, CohortCo
   decide: (command, state, ctx) => {
     const at = { occurredAt: ctx.now };
     if (command.type === 'CreateCohort') {
-      const name = text('name', command.name, { max: 200 });
-      const term = command.term?.trim() ? text('term', command.term, { max: 100 }) : null;
+      const name = text('name', command.name, { max: MAX_CHARS.name });
+      const term = command.term?.trim() ? text('term', command.term, { max: MAX_CHARS.term }) : null;
       if (state.status !== 'NONE') {
         if (state.name === name && state.term === term) return decided([]);
         throw new RuleViolationError('INVALID_TRANSITION', 'this cohort already exists');

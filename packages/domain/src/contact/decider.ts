@@ -1,6 +1,6 @@
 import { assertNever, type Decider, type Decision } from '@app/core';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
-import { normalizeEmail, text } from '../input.ts';
+import { MAX_CHARS, normalizeEmail, text } from '../input.ts';
 import type { Channel, ContactEvent, ContactSource } from './events.ts';
 
 export type ContactCommand =
@@ -69,11 +69,11 @@ const add = (command: Extract<ContactCommand, { type: 'AddContact' }>, ctx: Cont
     type: 'ContactAdded',
     data: {
       ownerId: ctx.studentId,
-      name: text('name', command.name, { max: 200 }),
+      name: text('name', command.name, { max: MAX_CHARS.name }),
       email: email(command.email),
-      company: optional('company', command.company, 200),
-      title: optional('title', command.title, 200),
-      industry: optional('industry', command.industry, 200),
+      company: optional('company', command.company, MAX_CHARS.company),
+      title: optional('title', command.title, MAX_CHARS.title),
+      industry: optional('industry', command.industry, MAX_CHARS.industry),
       source: referredBy ? 'REFERRAL' : command.source,
       referredByContactId: referredBy,
       referredFromInterviewId: command.referredFromInterviewId ?? null,
@@ -101,11 +101,13 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent, Cont
     switch (command.type) {
       case 'UpdateContactDetails': {
         const data = {
-          ...(command.name !== undefined && { name: text('name', command.name, { max: 200 }) }),
+          ...(command.name !== undefined && { name: text('name', command.name, { max: MAX_CHARS.name }) }),
           ...(command.email !== undefined && { email: email(command.email) }),
-          ...(command.company !== undefined && { company: optional('company', command.company, 200) }),
-          ...(command.title !== undefined && { title: optional('title', command.title, 200) }),
-          ...(command.industry !== undefined && { industry: optional('industry', command.industry, 200) }),
+          ...(command.company !== undefined && { company: optional('company', command.company, MAX_CHARS.company) }),
+          ...(command.title !== undefined && { title: optional('title', command.title, MAX_CHARS.title) }),
+          ...(command.industry !== undefined && {
+            industry: optional('industry', command.industry, MAX_CHARS.industry),
+          }),
         };
         const changed = Object.entries(data).filter(([k, v]) => state[k as keyof typeof state] !== v);
         return changed.length === 0
@@ -122,7 +124,10 @@ export const contactDecider: Decider<Contact, ContactCommand, ContactEvent, Cont
           data: { interviewId: command.interviewId, repliedAfterDays: command.repliedAfterDays },
         });
       case 'ArchiveContact':
-        return event({ type: 'ContactArchived', data: { reason: optional('reason', command.reason, 500) ?? '' } });
+        return event({
+          type: 'ContactArchived',
+          data: { reason: optional('reason', command.reason, MAX_CHARS.reason) ?? '' },
+        });
       default:
         return assertNever(command);
     }

@@ -1,7 +1,7 @@
 import type { Advice } from '@app/core';
 import type { Channel } from '../contact/events.ts';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
-import { text } from '../input.ts';
+import { MAX_CHARS, text } from '../input.ts';
 import { addDays, addHours } from '../policy/days.ts';
 import { advise } from '../rules/rules.ts';
 import { happened, hoursBetween, instant, ms, notBefore } from '../time.ts';
@@ -74,8 +74,10 @@ export const recordNotes = (command: Cmd<'RecordNotes'>, s: ActiveInterview, ctx
     throw new InvalidInputError('interestLevel', `must be a whole number from 1 to 5, got ${level}`);
   }
   const data = {
-    notes: text('notes', command.notes, { max: 10_000 }),
-    impressions: command.impressions?.trim() ? text('impressions', command.impressions, { max: 5000 }) : null,
+    notes: text('notes', command.notes, { max: MAX_CHARS.notes }),
+    impressions: command.impressions?.trim()
+      ? text('impressions', command.impressions, { max: MAX_CHARS.impressions })
+      : null,
     interestLevel: level,
   };
   const { notesWithinHours: within } = ctx.policy;
@@ -88,7 +90,7 @@ export const recordNotes = (command: Cmd<'RecordNotes'>, s: ActiveInterview, ctx
 
 export const recordReferral = (command: Cmd<'RecordReferral'>, s: ActiveInterview, ctx: InterviewContext) => {
   accept(s, 'ReferralReceived', 'recording a referral');
-  const referredContactId = text('referredContactId', command.referredContactId, { max: 100 });
+  const referredContactId = text('referredContactId', command.referredContactId, { max: MAX_CHARS.id });
   if (s.referrals.includes(referredContactId)) return decided([]);
   return decided([emit(s, 'ReferralReceived', { referredContactId }, ctx.now)], giveBack(s));
 };
@@ -140,7 +142,7 @@ export const recordCommitment = (command: Cmd<'RecordCommitment'>, s: ActiveInte
   notBefore('dueAt', dueAt, heldAtOf(s), 'the meeting');
   const data = {
     commitmentId: ctx.newId('cmt'),
-    description: text('description', command.description, { max: 500 }),
+    description: text('description', command.description, { max: MAX_CHARS.commitment }),
     dueAt,
   };
   return decided([emit(s, 'CommitmentMade', data, ctx.now)]);
@@ -184,7 +186,7 @@ export const logKeepInTouch = (command: Cmd<'LogKeepInTouch'>, s: ActiveIntervie
   const data = {
     kind: command.kind,
     channel: command.channel,
-    note: command.note?.trim() ? text('note', command.note, { max: 2000 }) : null,
+    note: command.note?.trim() ? text('note', command.note, { max: MAX_CHARS.note }) : null,
     keepInTouchDueAt: addDays(at, policy.keepInTouchEveryDays, policy),
   };
   return decided([emit(s, 'KeepInTouchLogged', data, at)]);

@@ -1,6 +1,6 @@
 import { assertNever, type Decider } from '@app/core';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
-import { text } from '../input.ts';
+import { MAX_CHARS, text } from '../input.ts';
 import {
   fulfilCommitment,
   logKeepInTouch,
@@ -31,7 +31,7 @@ const closeInterview = (
   ctx: InterviewContext,
 ) => {
   accept(s, 'InterviewClosed', 'closing the interview');
-  const outcome = command.outcome?.trim() ? text('outcome', command.outcome, { max: 500 }) : null;
+  const outcome = command.outcome?.trim() ? text('outcome', command.outcome, { max: MAX_CHARS.outcome }) : null;
   const cancelledCommitments = s.commitments.filter((c) => c.status === 'OPEN').map((c) => c.id);
   return decided([emit(s, 'InterviewClosed', { outcome, cancelledCommitments }, ctx.now)]);
 };
@@ -46,7 +46,7 @@ const voidEntry = (
   s: ActiveInterview,
   ctx: InterviewContext,
 ): InterviewDecision => {
-  const reason = text('reason', command.reason, { max: 500 });
+  const reason = text('reason', command.reason, { max: MAX_CHARS.reason });
   const target = s.entries.find((e) => e.version === command.version);
   if (!target) {
     if (s.voided.includes(command.version)) {

@@ -1,6 +1,6 @@
 import type { Advice } from '@app/core';
 import { InvalidInputError } from '../errors.ts';
-import { text } from '../input.ts';
+import { MAX_CHARS, text } from '../input.ts';
 import { addDays, addHours } from '../policy/days.ts';
 import type { Policy } from '../policy/policy.ts';
 import { advise } from '../rules/rules.ts';
@@ -54,7 +54,7 @@ export const scheduleMeeting = (
   const { policy } = ctx;
   const startsAt = instant('startsAt', command.startsAt);
   const durationMinutes = minutes('durationMinutes', command.durationMinutes);
-  const location = command.location?.trim() ? text('location', command.location, { max: 300 }) : null;
+  const location = command.location?.trim() ? text('location', command.location, { max: MAX_CHARS.location }) : null;
   const longerRequestedByContact = command.longerRequestedByContact === true;
   const meeting = { startsAt, durationMinutes, format: command.format, location, longerRequestedByContact };
   const prepDueAt = ms(startsAt) > ms(ctx.now) ? addHours(startsAt, -policy.prepReminderHours) : null;
@@ -72,7 +72,7 @@ export const scheduleMeeting = (
 
 export const cancelMeeting = (command: Cmd<'CancelMeeting'>, s: ActiveInterview, ctx: InterviewContext) => {
   accept(s, 'MeetingCancelled', 'cancelling the meeting');
-  const reason = command.reason?.trim() ? text('reason', command.reason, { max: 500 }) : null;
+  const reason = command.reason?.trim() ? text('reason', command.reason, { max: MAX_CHARS.reason }) : null;
   const cancelled = emit(s, 'MeetingCancelled', { reason }, ctx.now);
   if (command.closeInterview !== true) return decided([cancelled]);
   return decided([cancelled, emit(s, 'InterviewClosed', { outcome: reason, cancelledCommitments: [] }, ctx.now)]);
@@ -80,7 +80,9 @@ export const cancelMeeting = (command: Cmd<'CancelMeeting'>, s: ActiveInterview,
 
 export const addResearchNote = (command: Cmd<'AddResearchNote'>, s: ActiveInterview, ctx: InterviewContext) => {
   accept(s, 'ResearchNoteAdded', 'adding research');
-  return decided([emit(s, 'ResearchNoteAdded', { text: text('text', command.text, { max: 5000 }) }, ctx.now)]);
+  return decided([
+    emit(s, 'ResearchNoteAdded', { text: text('text', command.text, { max: MAX_CHARS.researchNote }) }, ctx.now),
+  ]);
 };
 
 const FLAG_ADVICE: Readonly<Record<QuestionFlag, string>> = {
@@ -95,7 +97,7 @@ export const addQuestion = (command: Cmd<'AddQuestion'>, s: ActiveInterview, ctx
   if (s.questions.length >= MAX_QUESTIONS) {
     throw new InvalidInputError('text', `an interview holds at most ${MAX_QUESTIONS} questions`);
   }
-  const question = text('text', command.text, { max: 500 });
+  const question = text('text', command.text, { max: MAX_CHARS.question });
   const flags = lintQuestion(question);
   const count = s.questions.length + 1;
   const advice = flags.map((flag) => advise(flag, FLAG_ADVICE[flag]));

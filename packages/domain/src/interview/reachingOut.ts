@@ -1,7 +1,7 @@
 import type { Advice } from '@app/core';
 import type { Channel } from '../contact/events.ts';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
-import { text } from '../input.ts';
+import { MAX_CHARS, text } from '../input.ts';
 import { addDays } from '../policy/days.ts';
 import { advise } from '../rules/rules.ts';
 import { happened, instant, latest, ms, notBefore } from '../time.ts';
@@ -50,7 +50,7 @@ export const planInterview = (
   }
   if (contact.status === 'ARCHIVED') throw new InvalidInputError('contactId', 'this contact is archived');
   if (command.goals.length > MAX_GOALS) throw new InvalidInputError('goals', `at most ${MAX_GOALS} goals`);
-  const goals = command.goals.map((goal, i) => text(`goals[${i}]`, goal, { max: 300 }));
+  const goals = command.goals.map((goal, i) => text(`goals[${i}]`, goal, { max: MAX_CHARS.goal }));
   const advice = goals.length === 0 ? [advise('DEFINE_GOALS', 'Write down what you want from the meeting.')] : [];
   const event: InterviewEvent = {
     type: 'InterviewPlanned',
@@ -83,7 +83,7 @@ export const recordOutreach = (
   const proposed = (command.proposedTimes ?? []).map((t, i) => instant(`proposedTimes[${i}]`, t));
   if (proposed.length > 10) throw new InvalidInputError('proposedTimes', 'propose at most 10 times');
   for (const [i, t] of proposed.entries()) notBefore(`proposedTimes[${i}]`, t, sentAt, 'the outreach itself');
-  const message = command.message?.trim() ? text('message', command.message, { max: 5000 }) : null;
+  const message = command.message?.trim() ? text('message', command.message, { max: MAX_CHARS.message }) : null;
   const contact = contactOf(ctx);
   const { policy } = ctx;
   const windowEnd = ms(addDays(sentAt, policy.meetingWithinDays, policy));

@@ -1,6 +1,6 @@
 import { assertNever, type Decider, type Decision } from '@app/core';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
-import { normalizeEmail, text } from '../input.ts';
+import { MAX_CHARS, normalizeEmail, text } from '../input.ts';
 import { MEMBER_ROLES, type MemberEvent, type MemberRole } from './events.ts';
 
 export type MemberCommand =
@@ -38,7 +38,7 @@ export const memberDecider: Decider<Member, MemberCommand, MemberEvent, MemberCo
       case 'InviteMember': {
         const data = {
           email: normalizeEmail(command.email),
-          name: text('name', command.name, { max: 200 }),
+          name: text('name', command.name, { max: MAX_CHARS.name }),
           roles: roleList(command.roles),
         };
         if (state.status === 'ACTIVE') {

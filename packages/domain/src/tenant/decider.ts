@@ -1,7 +1,7 @@
 import type { Decider, Decision } from '@app/core';
 import { assertNever } from '@app/core';
 import { InvalidInputError, RuleViolationError, TenantSuspendedError } from '../errors.ts';
-import { text } from '../input.ts';
+import { MAX_CHARS, text } from '../input.ts';
 import {
   changePolicy,
   type Policy,
@@ -32,8 +32,8 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const decided = (events: TenantEvent[]): Decision<TenantEvent> => ({ events, advice: [] });
 
 const provision = (command: Extract<TenantCommand, { type: 'ProvisionTenant' }>, state: Tenant, ctx: TenantContext) => {
-  const name = text('name', command.name, { max: 200 });
-  const slug = text('slug', command.slug, { max: 40 });
+  const name = text('name', command.name, { max: MAX_CHARS.name });
+  const slug = text('slug', command.slug, { max: MAX_CHARS.slug });
   if (!SLUG.test(slug))
     throw new InvalidInputError('slug', 'must be lowercase letters and digits joined by single dashes');
   if (state.status !== 'NONE') {
@@ -67,7 +67,7 @@ export const tenantDecider: Decider<Tenant, TenantCommand, TenantEvent, TenantCo
         return decided([
           {
             type: 'TenantSuspended',
-            data: { reason: text('reason', command.reason, { max: 500 }) },
+            data: { reason: text('reason', command.reason, { max: MAX_CHARS.reason }) },
             occurredAt: ctx.now,
           },
         ]);
@@ -76,7 +76,7 @@ export const tenantDecider: Decider<Tenant, TenantCommand, TenantEvent, TenantCo
         return decided([
           {
             type: 'TenantReactivated',
-            data: { reason: text('reason', command.reason, { max: 500 }) },
+            data: { reason: text('reason', command.reason, { max: MAX_CHARS.reason }) },
             occurredAt: ctx.now,
           },
         ]);
