@@ -60,6 +60,10 @@ export const storeApplication = (deps: AppDeps): Application => {
 
   const addContact = async (caller: Caller, input: AddContactInput & { referredFromInterviewId?: string }) => {
     const referrer = input.referredByContactId ? await contact(caller, input.referredByContactId) : null;
+    // a referrer is one of the student's own contacts; anyone else's reads as missing
+    if (input.referredByContactId && referrer?.ownerId !== caller.userId) {
+      throw apiError('NOT_FOUND', `no contact ${input.referredByContactId}`, { field: 'referredByContactId' });
+    }
     const result = await commands.send({
       caller,
       stream: { type: 'Contact', create: 'con_' },

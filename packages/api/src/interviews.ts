@@ -101,6 +101,10 @@ export class Interviews {
         const contactId =
           command.type === 'PlanInterview' ? command.contactId : state.status === 'NONE' ? null : state.contactId;
         const contact = contactId ? await this.contact(tenantId, contactId) : undefined;
+        // another student's contact, another tenant's and one that does not exist answer alike
+        if (command.type === 'PlanInterview' && contact?.ownerId !== caller.userId) {
+          throw apiError('NOT_FOUND', `no contact ${command.contactId}`, { field: 'contactId' });
+        }
         return {
           now: this.now(),
           policy,

@@ -84,6 +84,10 @@ export class People {
       throw apiError('NOT_FOUND', `no cohort ${cohortId}`);
     }
     const memberId = 'studentId' in command ? command.studentId : 'coachId' in command ? command.coachId : null;
+    // a member of another tenant reads as one that does not exist
+    if (memberId !== null && !(await this.member(caller, memberId))) {
+      throw apiError('NOT_FOUND', `no member ${memberId}`, { field: 'studentId' in command ? 'studentId' : 'coachId' });
+    }
     const result = await this.commands.send({
       caller,
       stream: cohortId === null ? { type: 'Cohort', create: 'coh_' } : { type: 'Cohort', id: cohortId },
