@@ -24,6 +24,8 @@ export interface Send<S, C extends { type: string }, E extends DecidedEvent, X> 
   readonly decider: Decider<S, C, E, X>;
   readonly command: C;
   readonly context: (state: S) => X | Promise<X>;
+  /** Refuses a caller who may not act on the stream as loaded (see CommandHandler). */
+  readonly authorize?: (state: S) => void | Promise<void>;
   readonly idempotencyKey?: string | null | undefined;
   readonly expectedVersion?: number | null | undefined;
   readonly guards?: (events: readonly E[], state: S) => readonly GuardChange[];
@@ -72,6 +74,10 @@ export class Commands {
             })
           : newId(s.stream.create);
     const student = caller.roles.includes('STUDENT') ? caller.userId : null;
+    // read beside the stream's load rather than after the decision: enrolments change rarely,
+    // and a command racing one is concurrent with it either way
+    const cohorts = student ? this.store.guardsIn(tenantId, 'Enrolments', student) : Promise.resolve([]);
+    cohorts.catch(() => {}); // awaited below; a refusal before then must not leave it unhandled
     const result = await this.handler.handle({
       stream: streamRef(tenantId, s.stream.type, id),
       decider: s.decider,
@@ -82,7 +88,8 @@ export class Commands {
       correlationId: randomUUID(),
       ...(idempotencyKey !== undefined && { idempotencyKey }),
       ...(s.expectedVersion !== undefined && s.expectedVersion !== null && { expectedVersion: s.expectedVersion }),
-      stamp: async () => ({ cohorts: student ? await this.store.guardsIn(tenantId, 'Enrolments', student) : [] }),
+      stamp: async () => ({ cohorts: await cohorts }),
+      ...(s.authorize && { authorize: s.authorize }),
       ...(s.guards && { guards: s.guards }),
     });
     return { ...result, id };

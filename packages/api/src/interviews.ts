@@ -1,6 +1,7 @@
 import type { Advice, TenantId } from '@app/core';
 import {
   type ActiveInterview,
+  COMMANDS_READING_CONTACT,
   contactDecider,
   type InterviewCommand,
   type InterviewContext,
@@ -40,10 +41,21 @@ export class Interviews {
       caller.userId === studentId,
   ) {}
 
-  private async policy(tenantId: TenantId): Promise<Policy> {
-    const tenant = await stateOf(this.store, streamRef(tenantId, 'Tenant', tenantId), tenantDecider);
-    if (tenant.status === 'NONE') throw apiError('FORBIDDEN', 'this tenant is not provisioned');
-    return tenant.policy;
+  /** Each request's callers, with the tenant's policy as that request first read it. */
+  private readonly policies = new WeakMap<Caller, Promise<Policy>>();
+
+  /** The tenant's policy, read once per request (a page of interviews shares it). */
+  private policy(caller: Caller, tenantId: TenantId): Promise<Policy> {
+    let policy = this.policies.get(caller);
+    if (!policy) {
+      policy = stateOf(this.store, streamRef(tenantId, 'Tenant', tenantId), tenantDecider).then((tenant) => {
+        if (tenant.status === 'NONE') throw apiError('FORBIDDEN', 'this tenant is not provisioned');
+        return tenant.policy;
+      });
+      policy.catch(() => {}); // awaited by each reader; one unread must not go unhandled
+      this.policies.set(caller, policy);
+    }
+    return policy;
   }
 
   private view(
@@ -62,19 +74,14 @@ export class Interviews {
 
   /** An interview the caller may see, or `null` (another student's and another tenant's alike). */
   async get(caller: Caller, id: string): Promise<InterviewView | null> {
-    if (caller.tenantId === null || !id.startsWith('int_')) return null;
-    const { events } = await this.store.load(streamRef(caller.tenantId, 'Interview', id));
+    const tenantId = caller.tenantId;
+    if (tenantId === null || !id.startsWith('int_')) return null;
+    const policy = this.policy(caller, tenantId);
+    const { events } = await this.store.load(streamRef(tenantId, 'Interview', id));
     const first = events[0] as RecordedEvent<InterviewEvent> | undefined;
     const studentId = (first?.data as { studentId?: string } | undefined)?.studentId;
     if (!studentId || !(await this.mayRead(caller, studentId))) return null;
-    return this.view(id, events as RecordedEvent<InterviewEvent>[], await this.policy(caller.tenantId));
-  }
-
-  /** The student an interview belongs to, from its first event alone. */
-  private async studentOf(tenantId: TenantId, id: string): Promise<string | undefined> {
-    if (!id.startsWith('int_')) return undefined;
-    const [first] = await this.store.readStream(streamRef(tenantId, 'Interview', id), { toVersion: 1 });
-    return (first?.data as { studentId?: string } | undefined)?.studentId;
+    return this.view(id, events as RecordedEvent<InterviewEvent>[], await policy);
   }
 
   /** Sends a command for the caller's interview (`id`), or plans a new one (no `id`). */
@@ -86,28 +93,32 @@ export class Interviews {
   ): Promise<{ interview: InterviewView; advice: readonly Advice[] }> {
     const tenantId = caller.tenantId;
     if (tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
-    const policy = await this.policy(tenantId);
-    // only its student writes an interview; anyone else's id reads as missing (checked before the
-    // command handler, which answers a repeated key or a stale version before any context is built)
-    if (id !== null && (await this.studentOf(tenantId, id)) !== caller.userId) {
-      throw apiError('NOT_FOUND', `no interview ${id}`);
-    }
+    // read beside the interview's load, not after it
+    const policy = this.policy(caller, tenantId);
     const result = await this.commands.send({
       caller,
       stream: id === null ? { type: 'Interview', create: 'int_' } : { type: 'Interview', id },
       decider: interviewDecider,
       command,
+      // only its student writes an interview; anyone else's id reads as missing, answered before
+      // a repeated key or a stale version could tell that it exists
+      authorize: (state) => {
+        if (id !== null && (state.status === 'NONE' || state.studentId !== caller.userId)) {
+          throw apiError('NOT_FOUND', `no interview ${id}`);
+        }
+      },
       context: async (state): Promise<InterviewContext> => {
         const contactId =
           command.type === 'PlanInterview' ? command.contactId : state.status === 'NONE' ? null : state.contactId;
-        const contact = contactId ? await this.contact(tenantId, contactId) : undefined;
+        const contact =
+          contactId && COMMANDS_READING_CONTACT.has(command.type) ? await this.contact(tenantId, contactId) : undefined;
         // another student's contact, another tenant's and one that does not exist answer alike
         if (command.type === 'PlanInterview' && contact?.ownerId !== caller.userId) {
           throw apiError('NOT_FOUND', `no contact ${command.contactId}`, { field: 'contactId' });
         }
         return {
           now: this.now(),
-          policy,
+          policy: await policy,
           studentId: caller.userId,
           newId: (prefix) => newId(`${prefix}_`),
           ...(contact && { contact }),
@@ -116,8 +127,8 @@ export class Interviews {
       idempotencyKey: options.idempotencyKey,
       expectedVersion: options.expectedVersion,
     });
-    const { events } = await this.store.load(streamRef(tenantId, 'Interview', result.id));
-    const interview = this.view(result.id, events as RecordedEvent<InterviewEvent>[], policy);
+    const events = result.history ?? (await this.store.load(streamRef(tenantId, 'Interview', result.id))).events;
+    const interview = this.view(result.id, events as RecordedEvent<InterviewEvent>[], await policy);
     if (!interview) throw new Error(`interview ${result.id} folds to nothing after a command`);
     return { interview, advice: result.advice };
   }

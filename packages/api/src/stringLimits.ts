@@ -69,7 +69,7 @@ const check = (value: unknown, type: GraphQLInputType, max: number | undefined, 
   if (value === null || value === undefined) return;
   const bare = getNullableType(type);
   if (isListType(bare)) {
-    (value as unknown[]).forEach((item, i) => check(item, bare.ofType, max, `${path}[${i}]`));
+    for (const [i, item] of (value as unknown[]).entries()) check(item, bare.ofType, max, `${path}[${i}]`);
     return;
   }
   if (isInputObjectType(bare)) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from './errors.ts';
 
 /** Personal-data marks: a field registered here is encrypted under its subject's key. */

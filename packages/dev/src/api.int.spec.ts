@@ -1,12 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jsonLogger } from '@app/api';
 import type { TenantId } from '@app/core';
 import { testDb } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from './api.ts';
 
 let server: ApiServer;
+const quiet = { info: () => {}, error: jsonLogger.error };
 const dir = mkdtempSync(join(tmpdir(), 'dev-api-'));
 const issuerKeyFile = join(dir, 'issuer.jwk');
 
@@ -21,7 +23,13 @@ const post = async (token: string, query: string) => {
 
 beforeAll(async () => {
   const db = testDb();
-  server = await startApiServer({ ...db, masterKeyFile: join(dir, 'master.key'), issuerKeyFile, port: 0 });
+  server = await startApiServer({
+    ...db,
+    masterKeyFile: join(dir, 'master.key'),
+    issuerKeyFile,
+    port: 0,
+    logger: quiet,
+  });
 });
 afterAll(() => server.stop());
 
@@ -48,7 +56,13 @@ it('serves the API over HTTP: the operator provisions a university, whose admin 
 it('keeps its issuer key, so tokens survive a restart', async () => {
   const token = await server.issuer.token({ sub: 'usr_op', roles: ['PLATFORM_ADMIN'] });
   await server.stop();
-  server = await startApiServer({ ...testDb(), masterKeyFile: join(dir, 'master.key'), issuerKeyFile, port: 0 });
+  server = await startApiServer({
+    ...testDb(),
+    masterKeyFile: join(dir, 'master.key'),
+    issuerKeyFile,
+    port: 0,
+    logger: quiet,
+  });
   expect((await post(token, '{ viewer { userId } }')).body.data.viewer.userId).toBe('usr_op');
 });
 
@@ -109,6 +123,7 @@ it('answers /health with 503 until what it stands on runs', async () => {
     masterKeyFile: join(dir, 'master.key'),
     issuerKeyFile,
     port: 0,
+    logger: quiet,
     healthy: () => healthy,
   });
   try {

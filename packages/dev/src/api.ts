@@ -8,7 +8,7 @@ import { fileKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The GraphQL API on a local HTTP port, composed as the Lambda composes it, with the dev issuer
 // in place of Cognito (its key kept beside the data, so tokens survive a restart).

@@ -1,5 +1,5 @@
 import type { EventDefinition } from '@app/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COHORT_EVENTS } from './cohort/events.ts';
 import { CONTACT_EVENTS } from './contact/events.ts';
 import { INTERVIEW_EVENTS } from './interview/events.ts';

@@ -1,5 +1,5 @@
 import type { EventDefinition, FieldPath } from '@app/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidEventError, UnknownEventTypeError } from './errors.ts';
 
 /** A concrete place in a payload: object keys and array indexes. */

@@ -285,4 +285,37 @@ describe('the command handler', () => {
       expect(afterErasure.events.every((e) => (e.data as { text: string }).text === '[erased]')).toBe(true);
     });
   });
+
+  it('asks authorize first: a refusal answers before a repeated key or a stale version could', async () => {
+    const { store } = makeStore(testDb());
+    const handler = new CommandHandler(store);
+    const stream = streamRef(newTenant(), 'Counter', newId('cnt_'));
+    await handler.handle(increment(stream, { idempotencyKey: 'k1' }));
+    const refuse = () => {
+      throw new Error('not yours');
+    };
+    await expect(handler.handle(increment(stream, { idempotencyKey: 'k1', authorize: refuse }))).rejects.toThrow(
+      'not yours',
+    );
+    await expect(handler.handle(increment(stream, { expectedVersion: 7, authorize: refuse }))).rejects.toThrow(
+      'not yours',
+    );
+    expect((await store.load(stream)).position.version).toBe(1);
+    const seen: CounterState[] = [];
+    await handler.handle(increment(stream, { authorize: (state) => void seen.push(state) }));
+    expect(seen).toEqual([{ count: 1, notes: [] }]); // the state as loaded, before this command
+  });
+
+  it("returns the stream's whole history after the command, as a fresh load reads it", async () => {
+    const { store } = makeStore(testDb());
+    const handler = new CommandHandler(store);
+    const stream = streamRef(newTenant(), 'Counter', newId('cnt_'));
+    await handler.handle(increment(stream));
+    const result = await handler.handle(increment(stream, { idempotencyKey: 'h' }));
+    const { events } = await store.load(stream);
+    expect(result.history).toEqual(events);
+    const repeated = await handler.handle(increment(stream, { idempotencyKey: 'h' }));
+    expect(repeated.repeated).toBe(true);
+    expect(repeated.history).toEqual(events);
+  });
 });

@@ -25,6 +25,11 @@ export interface Command<State, C, Event extends DecidedEvent, Context> {
   /** The command's name, part of the request hash and of derived stream ids. */
   readonly commandType: string;
   readonly command: C;
+  /**
+   * Checks the caller may act on the stream as loaded, before anything else is answered (a
+   * repeated key, a stale version): throw to refuse. What a stream's owner check belongs in.
+   */
+  readonly authorize?: (state: State) => void | Promise<void>;
   /** Builds the decision context from the loaded state (policy, clock, counts read from views…). */
   readonly context: (state: State) => Context | Promise<Context>;
   readonly actor: Actor;
@@ -50,6 +55,12 @@ export interface CommandResult<State, Event extends DecidedEvent> {
   readonly advice: readonly Advice[];
   /** True when the idempotency key had been seen and nothing was appended. */
   readonly repeated: boolean;
+  /**
+   * The stream's whole history after the command (what was loaded, then what was appended), so a
+   * caller can show the stream without loading it again; `undefined` when a snapshot stood in for
+   * its beginning.
+   */
+  readonly history: readonly RecordedEvent<Event>[] | undefined;
 }
 
 export interface CommandHandlerOptions {
@@ -136,8 +147,10 @@ export class CommandHandler {
       loaded.events,
     );
 
+    await cmd.authorize?.(state);
+    const whole = loaded.snapshot ? undefined : (loaded.events as unknown as readonly RecordedEvent<Event>[]);
     const seen = cmd.idempotencyKey === undefined ? undefined : loaded.idempotency.get(cmd.idempotencyKey);
-    if (seen) return this.repeat(cmd, loaded, seen, hash, state);
+    if (seen) return { ...(await this.repeat(cmd, loaded, seen, hash, state)), history: whole };
 
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== loaded.position.version) {
       throw new ConcurrencyError(
@@ -148,7 +161,14 @@ export class CommandHandler {
     }
     const decision = decider.decide(cmd.command, state, await cmd.context(state));
     if (decision.events.length === 0) {
-      return { state, version: loaded.position.version, events: [], advice: decision.advice, repeated: false };
+      return {
+        state,
+        version: loaded.position.version,
+        events: [],
+        advice: decision.advice,
+        repeated: false,
+        history: whole,
+      };
     }
     const meta: CommandMeta = {
       actor: cmd.actor,
@@ -173,7 +193,14 @@ export class CommandHandler {
     ) {
       await this.snapshot(cmd, loaded, recorded, next, position);
     }
-    return { state: next, version: position.version, events: recorded, advice: decision.advice, repeated: false };
+    return {
+      state: next,
+      version: position.version,
+      events: recorded,
+      advice: decision.advice,
+      repeated: false,
+      history: whole && [...whole, ...recorded],
+    };
   }
 
   private fold<State, Event extends DecidedEvent>(
@@ -190,7 +217,7 @@ export class CommandHandler {
     seen: IdempotencyRecord,
     hash: string | undefined,
     state: State,
-  ): Promise<CommandResult<State, Event>> {
+  ): Promise<Omit<CommandResult<State, Event>, 'history'>> {
     if (seen.requestHash !== hash) throw new IdempotencyConflictError(cmd.idempotencyKey as string);
     const inMemory = loaded.events.filter((e) => e.version >= seen.fromVersion && e.version <= seen.toVersion);
     const events =

@@ -2,7 +2,7 @@ import { defineEvent, ERASED, isAppError, PLATFORM, personal } from '@app/core';
 import { manualClock, testDb } from '@app/testing';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventCatalog } from './catalog.ts';
 import type { GuardChange } from './eventStore.ts';
 import { Blob, Incremented, makeStore, NoteWritten, NoteWrittenV1, newTenant } from './fixtures/counter.ts';

@@ -1,5 +1,5 @@
 import { defineEvent, type EventOf } from '@app/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CohortCreated = defineEvent('CohortCreated', {
   schema: z.strictObject({ name: z.string().min(1).max(200), term: z.string().max(100).nullable() }),

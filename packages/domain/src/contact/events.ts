@@ -1,5 +1,5 @@
 import { defineEvent, type EventOf, personal } from '@app/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where contacts come from (the API's `ContactSource`), in the order the articles rank them

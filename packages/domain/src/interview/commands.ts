@@ -81,6 +81,15 @@ export interface InterviewContact {
 }
 
 /** Everything a decision needs from outside: the clock, ids, the policy, and reads of other streams. */
+/** The commands whose decision reads `InterviewContext.contact`: a caller loads the contact for these only. */
+export const COMMANDS_READING_CONTACT: ReadonlySet<InterviewCommand['type']> = new Set([
+  'PlanInterview',
+  'RecordOutreach',
+  'RecordFollowUp',
+  'RecordThankYou',
+  'SecondContactDue',
+]);
+
 export interface InterviewContext {
   readonly now: string;
   readonly policy: Policy;

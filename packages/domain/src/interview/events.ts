@@ -1,5 +1,5 @@
 import { defineEvent, type EventOf, personal } from '@app/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANNELS } from '../contact/events.ts';
 
 // The Interview stream (DESIGN.md §4). Times a rule computed with the tenant's policy (the

@@ -1,5 +1,5 @@
 import { defineEvent, type EventOf, personal } from '@app/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The roles a member of a tenant can hold (the platform operator is no tenant's member). */
 export const MEMBER_ROLES = ['TENANT_ADMIN', 'COACH', 'STUDENT'] as const;

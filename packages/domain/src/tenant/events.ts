@@ -1,5 +1,5 @@
 import { defineEvent, type EventOf } from '@app/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const policy = z.object({
   preset: z.enum(['SEED_ARTICLES', 'TWO_HOUR_JOB_SEARCH']),
