@@ -20,7 +20,10 @@ export interface TablesApiDeps extends Pick<ApiOptions, 'production' | 'logger' 
   readonly identities?: Identities;
 }
 
-export const apiOnTables = (deps: TablesApiDeps) => {
+/** The application functions on the two tables (what resolvers call), on a clock of the caller's choosing. */
+export const applicationOnTables = (
+  deps: Pick<TablesApiDeps, 'client' | 'tables' | 'keyWrapper' | 'identities'> & { readonly clock?: () => Date },
+) => {
   const { client, tables } = deps;
   const store = new EventStore({
     client,
@@ -28,15 +31,22 @@ export const apiOnTables = (deps: TablesApiDeps) => {
     catalog: domainCatalog(),
     keys: dynamoDataKeys({ client, tableName: tables.events, wrapper: deps.keyWrapper }),
   });
+  const app = storeApplication({
+    store,
+    handler: new CommandHandler(store),
+    views: new ViewTable(client, tables.views),
+    ...(deps.identities && { identities: deps.identities }),
+    ...(deps.clock && { clock: deps.clock }),
+  });
+  return { store, app };
+};
+
+export const apiOnTables = (deps: TablesApiDeps) => {
+  const { store, app } = applicationOnTables(deps);
   return createApi({
     schema,
     authenticator: new Authenticator(deps.tokenRules, memberRolesFrom(store)),
-    app: storeApplication({
-      store,
-      handler: new CommandHandler(store),
-      views: new ViewTable(client, tables.views),
-      ...(deps.identities && { identities: deps.identities }),
-    }),
+    app,
     production: deps.production,
     ...(deps.logger && { logger: deps.logger }),
     ...(deps.corsOrigins && { corsOrigins: deps.corsOrigins }),

@@ -1,13 +1,17 @@
 /**
  * `pnpm dev`: the local stack. Starts DynamoDB Local (persisted under `.data/` unless
  * `--in-memory`), creates the tables from the shared definition, makes the dev master key,
- * runs the projector on the table's stream as Lambda would, and keeps running until Ctrl-C.
- * serves the GraphQL API (with the dev issuer for tokens); the deadline poller joins it with its issue.
+ * runs the projector on the table's stream as Lambda would, seeds the demo university (unless
+ * `--no-seed`), serves the GraphQL API with the dev issuer for tokens, prints a token per role,
+ * and keeps running until Ctrl-C. The deadline poller joins it with its issue.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { applicationOnTables, type Role } from '@app/api';
+import { fileKeyWrapper } from '@app/event-store';
 import { startDynamoLocal } from '@app/local';
 import { type ApiServer, startApiServer } from './api.ts';
+import { DEMO_OPERATOR, seedDemo } from './seed.ts';
 import { startLocalStack, writeDevState } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -58,6 +62,7 @@ const main = async () => {
   const dynamoPort = portFlag('dynamo-port', args.values['dynamo-port']);
   const inMemory = args.values['in-memory'];
 
+  const masterKeyFile = resolve(root, '.data/master.key');
   const dynamo = await startDynamoLocal({
     ...(dynamoPort && { port: dynamoPort }),
     ...(!inMemory && { dbPath: resolve(root, '.data/dynamodb') }),
@@ -76,27 +81,56 @@ const main = async () => {
   api = await startApiServer({
     client: dynamo.client(),
     tables: stack.tables,
-    masterKeyFile: resolve(root, '.data/master.key'), // the dev master key, made once
+    masterKeyFile, // the dev master key, made once
     issuerKeyFile: resolve(root, '.data/dev-issuer.jwk'),
     port: apiPort ?? 4000,
     healthy: () => stack.healthy(),
   });
   writeDevState(root, { endpoint: dynamo.endpoint, tables: stack.tables, pid: process.pid });
-  const operatorToken = await api.issuer.token({
-    sub: 'usr_dev_operator',
-    roles: ['PLATFORM_ADMIN'],
-    expiresIn: 12 * 3_600,
-  });
+  const expiresIn = 12 * 3_600;
+  const operatorToken = await api.issuer.token({ sub: DEMO_OPERATOR.userId, roles: ['PLATFORM_ADMIN'], expiresIn });
 
   console.log(`DynamoDB Local  ${dynamo.endpoint}  (${inMemory ? 'in memory' : 'persisted in .data/dynamodb'})`);
   console.log(`tables          ${stack.tables.events}, ${stack.tables.views}`);
   console.log(`master key      .data/master.key (dev only; KMS in AWS)`);
   console.log("projector       following the events table's stream into the views");
   console.log(`GraphQL API     ${api.url}  (GraphiQL in a browser; tokens from the dev issuer)`);
-  console.log(`operator token  ${operatorToken}`);
-  console.log('                (12 h; send it as "Authorization: Bearer …" to provisionTenant)');
+  console.log('POST /dev/token  { "sub", "tenant_id", "roles" } → { "token" }  (dev only)');
+
+  const tokens: [string, string][] = [['operator', operatorToken]];
+  if (!args.values['no-seed']) {
+    const started = Date.now();
+    process.stdout.write('demo university … ');
+    let at = new Date();
+    const { app } = applicationOnTables({
+      client: dynamo.client(),
+      tables: stack.tables,
+      keyWrapper: fileKeyWrapper(masterKeyFile),
+      clock: () => at,
+    });
+    const demo = await seedDemo(app, {
+      set: (instant) => {
+        at = instant;
+      },
+    });
+    await stack.drain();
+    console.log(
+      demo.created
+        ? `seeded in ${((Date.now() - started) / 1_000).toFixed(1)} s: 1 cohort, 1 coach, ${demo.studentIds.length} students, ${demo.commands} commands`
+        : 'already there (delete .data/ or use --in-memory to seed afresh)',
+    );
+    const { tenantId } = demo;
+    const token = (sub: string, role: Role) => api?.issuer.token({ sub, roles: [role], tenantId, expiresIn }) ?? '';
+    tokens.push(
+      ['admin', await token(demo.adminId, 'TENANT_ADMIN')],
+      ['coach', await token(demo.coachId, 'COACH')],
+      ['student', await token(demo.studentIds[0] as string, 'STUDENT')],
+    );
+  }
+  console.log('\ntokens (12 h; send as "Authorization: Bearer …"):');
+  for (const [role, token] of tokens) console.log(`  ${role.padEnd(9)}${token}`);
+  if (args.values['no-seed']) console.log('  (--no-seed: provision a university with the operator token)');
   console.log('\nnot served yet: the deadline poller arrives with its issue.');
-  if (args.values['no-seed']) console.log('(--no-seed: there is no demo seed yet either)');
   console.log('Ctrl-C stops the stack.');
 };
 
