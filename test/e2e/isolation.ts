@@ -147,6 +147,20 @@ const CONTACT_WRITES: readonly Operation[] = [
     variables: (a) => ({ input: { contactId: a.contact, preferredChannel: 'TEXT_MESSAGE' } }),
   },
   {
+    name: 'updateContactDetails',
+    target: 'contact',
+    roles: ['STUDENT'],
+    query: mutation('updateContactDetails', 'contact { id name }'),
+    variables: (a) => ({ input: { contactId: a.contact, name: 'Hijacked' } }),
+  },
+  {
+    name: 'archiveContact',
+    target: 'contact',
+    roles: ['STUDENT'],
+    query: mutation('archiveContact', 'contact { id archived }'),
+    variables: (a) => ({ input: { contactId: a.contact } }),
+  },
+  {
     name: 'addContact referred by the contact',
     target: 'contact',
     roles: ['STUDENT'],
@@ -175,9 +189,39 @@ const COHORT_WRITES: readonly Operation[] = [
   cohortWrite('enrollStudent', 'cohort', (a) => a.cohort, "on A's cohort"),
   cohortWrite('assignCoach', 'coach', (_a, own) => own.cohortId, "of A's coach to the caller's cohort"),
   cohortWrite('enrollStudent', 'student', (_a, own) => own.cohortId, "of A's student in the caller's cohort"),
+  {
+    name: "archiveCohort on A's cohort",
+    target: 'cohort',
+    roles: ['TENANT_ADMIN'],
+    query: mutation('archiveCohort', 'cohort { id archived }'),
+    variables: (a) => ({ input: { cohortId: a.cohort, reason: 'taken over' } }),
+  },
 ];
 
-export const OPERATIONS: readonly Operation[] = [...READS, ...INTERVIEW_WRITES, ...CONTACT_WRITES, ...COHORT_WRITES];
+const MEMBER_WRITES: readonly Operation[] = [
+  {
+    name: "removeMember of A's student",
+    target: 'student',
+    roles: ['TENANT_ADMIN'],
+    query: mutation('removeMember', 'member { id status }'),
+    variables: (a) => ({ input: { memberId: a.student, reason: 'taken over' } }),
+  },
+  {
+    name: "changeMemberRoles of A's coach",
+    target: 'coach',
+    roles: ['TENANT_ADMIN'],
+    query: mutation('changeMemberRoles', 'member { id roles }'),
+    variables: (a) => ({ input: { memberId: a.coach, roles: ['TENANT_ADMIN'] } }),
+  },
+];
+
+export const OPERATIONS: readonly Operation[] = [
+  ...READS,
+  ...INTERVIEW_WRITES,
+  ...CONTACT_WRITES,
+  ...COHORT_WRITES,
+  ...MEMBER_WRITES,
+];
 export const READ_OPERATIONS = READS;
 
 export interface Caller {
@@ -247,7 +291,7 @@ export const LISTS: readonly {
   { name: 'viewer', roles: ANYONE, query: '{ viewer { userId tenant { id } } }' },
 ];
 
-const MEMBER = 'query ($id: ID!) { node(id: $id) { ... on Member { email name roles } } }';
+const MEMBER = 'query ($id: ID!) { node(id: $id) { ... on Member { email name roles status } } }';
 
 /** How each of A's objects is re-read by its owner (or A's admin), to see that nothing changed. */
 export const OWNER_READS: Readonly<
@@ -262,17 +306,18 @@ export const OWNER_READS: Readonly<
   contact: {
     owner: (a) => a.students[0],
     query: `query ($id: ID!) { node(id: $id) {
-      ... on Contact { name title company email source preferredChannel booster referredBy { id } }
+      ... on Contact { name title company email source preferredChannel booster archived referredBy { id } }
     } }`,
   },
   cohort: {
     owner: (a) => a.admin,
-    query: 'query ($id: ID!) { cohort(id: $id) { name term coaches { id } students { edges { node { id } } } } }',
+    query:
+      'query ($id: ID!) { cohort(id: $id) { name term archived coaches { id } students { edges { node { id } } } } }',
     views: true,
   },
   student: {
     owner: (a) => a.admin,
-    query: 'query ($id: ID!) { student(id: $id) { name email } node(id: $id) { ... on Member { roles } } }',
+    query: 'query ($id: ID!) { student(id: $id) { name email } node(id: $id) { ... on Member { roles status } } }',
   },
   coach: { owner: (a) => a.admin, query: MEMBER },
   admin: { owner: (a) => a.admin, query: MEMBER },

@@ -1,3 +1,4 @@
+import type { TenantId } from '@app/core';
 import { contactDecider, tenantDecider } from '@app/domain';
 import { type CommandHandler, type EventStore, streamRef } from '@app/event-store';
 import { ViewReader, type ViewScope, type ViewSource, viewKeys } from '@app/views';
@@ -28,7 +29,21 @@ export const storeApplication = (deps: AppDeps): Application => {
   const commands = new Commands(store, handler);
   const now = () => clock().toISOString();
 
-  const people = new People(store, commands, identities, now);
+  // the admin's list of members: one item per member on the tenant summary's partition
+  const roster = async (tenantId: TenantId) => {
+    const scope = await reader.scope(tenantId);
+    const rows = await views.query(viewKeys.tenantSummary(scope).pk, {
+      from: 'member#',
+      to: 'member#~',
+      projection: ['memberId', 'roles', 'status'],
+    });
+    return rows.map((r) => ({
+      memberId: String(r.memberId),
+      roles: Array.from((r.roles ?? []) as Iterable<unknown>, String),
+      status: String(r.status),
+    }));
+  };
+  const people = new People(store, commands, identities, now, roster);
 
   /** Whether the coach coaches a cohort the student is enrolled in now. */
   const coachesStudent = async (caller: Caller, studentId: string): Promise<boolean> => {
@@ -104,6 +119,13 @@ export const storeApplication = (deps: AppDeps): Application => {
         const scope = await reader.scope(caller.tenantId);
         return (await views.query(viewKeys.studentInterviews(scope, studentId))).map((r) => String(r.interviewId));
       },
+      async referredIds(caller, from) {
+        if (caller.tenantId === null || !(await mayRead(caller, from.ownerId))) return [];
+        const scope = await reader.scope(caller.tenantId);
+        const prefix = `edge#${from.id}#`;
+        const rows = await views.query(viewKeys.referrals(scope, from.ownerId), { from: prefix, to: `${prefix}~` });
+        return rows.map((r) => String(r.toContactId));
+      },
       async myContactIds(caller) {
         return (await own(caller, viewKeys.referrals, 'node#')).map((r) => String(r.contactId));
       },
@@ -177,19 +199,20 @@ export const storeApplication = (deps: AppDeps): Application => {
         );
         return { contact: added, interview: recorded.interview, advice: recorded.advice };
       },
-      async prefer(caller, input) {
-        const current = await contact(caller, input.contactId);
-        if (current?.ownerId !== caller.userId) throw apiError('NOT_FOUND', `no contact ${input.contactId}`);
+      async send(caller, contactId, command, idempotencyKey) {
+        const current = await contact(caller, contactId);
+        // only its student changes a contact; anyone else's reads as missing
+        if (current?.ownerId !== caller.userId) throw apiError('NOT_FOUND', `no contact ${contactId}`);
         const result = await commands.send({
           caller,
-          stream: { type: 'Contact', id: input.contactId },
+          stream: { type: 'Contact', id: contactId },
           decider: contactDecider,
-          command: { type: 'RecordContactPreference', channel: input.preferredChannel },
+          command,
           context: () => ({ now: now(), studentId: caller.userId }),
-          idempotencyKey: input.idempotencyKey,
+          idempotencyKey,
         });
-        if (result.state.status === 'NONE') throw new Error(`contact ${input.contactId} folds to nothing`);
-        return { contact: { ...result.state, id: input.contactId }, advice: result.advice };
+        if (result.state.status === 'NONE') throw new Error(`contact ${contactId} folds to nothing`);
+        return { contact: { ...result.state, id: contactId }, advice: result.advice };
       },
       add: (caller, input) => addContact(caller, input),
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DecidedEvent, Decider } from '@app/core';
+import { type Tenant, TenantSuspendedError, tenantDecider } from '@app/domain';
 import {
   type CommandHandler,
   type CommandResult,
@@ -11,11 +12,22 @@ import {
 } from '@app/event-store';
 import type { Caller } from './auth.ts';
 import { apiError } from './errors.ts';
+import { stateOf } from './state.ts';
 
 // How the API sends a command: the stream from the caller's tenant (never from the input), the
 // actor from the token, a creating command's stream id derived from its idempotency key (so a
 // retry lands on the same stream and finds its own event), and every event stamped with the
 // cohorts the student is enrolled in when it is recorded (DESIGN.md §4).
+//
+// A suspended tenant (the operator's `suspendTenant`) keeps its data readable by its members, but
+// every write is FORBIDDEN with `reason: TENANT_SUSPENDED` (DESIGN.md §7) until it is reactivated.
+// Every tenant write passes through `send`, so the check is here: the Tenant stream is read beside
+// the written stream's load (not before it), once per request — the interview writes read that
+// same promise for the tenant's policy, so they pay nothing more, and any other write one small
+// read in parallel. It is checked when the command is about to be decided: after the stream's
+// owner check (another's id still answers NOT_FOUND, revealing nothing) and after a repeated
+// idempotency key (a retry of a write that landed before the suspension answers as it did, and
+// writes nothing). A policy change is refused by the tenant's own decider.
 
 export interface Send<S, C extends { type: string }, E extends DecidedEvent, X> {
   readonly caller: Caller;
@@ -55,6 +67,27 @@ export class Commands {
     private readonly handler: CommandHandler,
   ) {}
 
+  /** Each request's callers, with their tenant as that request first read it. */
+  private readonly tenants = new WeakMap<Caller, Promise<Tenant>>();
+
+  /** The caller's tenant as its stream says, read once per request (each request has its own caller). */
+  tenant(caller: Caller): Promise<Tenant> {
+    const tenantId = caller.tenantId;
+    if (tenantId === null) return Promise.reject(apiError('FORBIDDEN', 'the operator acts on tenants, not inside one'));
+    let tenant = this.tenants.get(caller);
+    if (!tenant) {
+      tenant = stateOf(this.store, streamRef(tenantId, 'Tenant', tenantId), tenantDecider);
+      tenant.catch(() => {}); // awaited by each reader; one unread must not go unhandled
+      this.tenants.set(caller, tenant);
+    }
+    return tenant;
+  }
+
+  /** Refuses a write in a suspended tenant (reads go on). */
+  async writable(caller: Caller): Promise<void> {
+    if ((await this.tenant(caller)).status === 'SUSPENDED') throw new TenantSuspendedError();
+  }
+
   async send<S, C extends { type: string }, E extends DecidedEvent, X>(
     s: Send<S, C, E, X>,
   ): Promise<CommandResult<S, E> & { id: string }> {
@@ -78,12 +111,17 @@ export class Commands {
     // and a command racing one is concurrent with it either way
     const cohorts = student ? this.store.guardsIn(tenantId, 'Enrolments', student) : Promise.resolve([]);
     cohorts.catch(() => {}); // awaited below; a refusal before then must not leave it unhandled
+    const writable = this.writable(caller);
+    writable.catch(() => {}); // awaited when deciding; a refusal before then must not leave it unhandled
     const result = await this.handler.handle({
       stream: streamRef(tenantId, s.stream.type, id),
       decider: s.decider,
       commandType: s.command.type,
       command: s.command,
-      context: s.context,
+      context: async (state) => {
+        await writable;
+        return s.context(state);
+      },
       actor: { userId: caller.userId, role: actingRole(caller) },
       correlationId: randomUUID(),
       ...(idempotencyKey !== undefined && { idempotencyKey }),

@@ -96,3 +96,103 @@ describe('addContact', () => {
     expect(errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
 });
+
+describe("a student's own contacts, changed", () => {
+  const UPDATE = `mutation ($input: UpdateContactDetailsInput!) {
+    updateContactDetails(input: $input) { contact { id name title company email archived } }
+  }`;
+  const ARCHIVE = `mutation ($input: ArchiveContactInput!) { archiveContact(input: $input) { contact { id archived } } }`;
+  const add = async (student: string, name: string) =>
+    (await gql(student, ['STUDENT'], ADD, { input: { name, company: 'Acme', source: 'ALUMNI' } })).data.addContact
+      .contact.id as string;
+
+  it('updates only the details given, clears one given as null, then archives', async () => {
+    const id = await add(ada, 'Sam Roe');
+    const updated = await gql(ada, ['STUDENT'], UPDATE, {
+      input: { contactId: id, title: 'Process engineer', company: null, email: 'sam@roe.example' },
+    });
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data.updateContactDetails.contact).toEqual({
+      id,
+      name: 'Sam Roe',
+      title: 'Process engineer',
+      company: null,
+      email: 'sam@roe.example',
+      archived: false,
+    });
+    const archived = await gql(ada, ['STUDENT'], ARCHIVE, { input: { contactId: id, reason: 'moved abroad' } });
+    expect(archived.data.archiveContact.contact).toEqual({ id, archived: true });
+    const after = await gql(ada, ['STUDENT'], UPDATE, { input: { contactId: id, title: 'Manager' } });
+    expect(after.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'INVALID_TRANSITION' });
+  });
+
+  it("answers another student's contact like a missing one, and changes nothing", async () => {
+    const bens = await add(ben, 'Lee Poe');
+    for (const [query, input] of [
+      [UPDATE, { contactId: bens, name: 'Hijacked' }],
+      [ARCHIVE, { contactId: bens }],
+    ] as const) {
+      const r = await gql(ada, ['STUDENT'], query, { input });
+      expect(r.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    }
+    const read = await gql(
+      ben,
+      ['STUDENT'],
+      'query ($id: ID!) { node(id: $id) { ... on Contact { name archived } } }',
+      {
+        id: bens,
+      },
+    );
+    expect(read.data.node).toEqual({ name: 'Lee Poe', archived: false });
+  });
+});
+
+describe('what a student wrote, read back', () => {
+  const WORDS = `query ($id: ID!) { interview(id: $id) { outreachMessage researchNotes notes { notes impressions } } }`;
+
+  it('is the student’s alone: a coach of its cohort reads the interview but not its words', async () => {
+    const cohort = await w.cohort('Words');
+    await w.cohortCommand(cohort, { type: 'AssignCoach', coachId: coach }, ['COACH']);
+    await w.cohortCommand(cohort, { type: 'EnrollStudent', studentId: ada });
+    const contact = await w.contact(ada);
+    const interview = await w.plan(ada, contact);
+    await w.interview(ada, interview, { type: 'AddResearchNote', text: 'Their plant runs three shifts.' });
+    await w.interview(ada, interview, {
+      type: 'RecordOutreach',
+      channel: 'EMAIL',
+      sentAt: w.now,
+      message: 'Dear Pat, Professor Lee suggested I reach out: could we talk for 20 minutes?',
+    });
+    const own = await gql(ada, ['STUDENT'], WORDS, { id: interview });
+    expect(own.errors).toBeUndefined();
+    expect(own.data.interview).toEqual({
+      outreachMessage: 'Dear Pat, Professor Lee suggested I reach out: could we talk for 20 minutes?',
+      researchNotes: ['Their plant runs three shifts.'],
+      notes: null,
+    });
+    const coachs = await gql(coach, ['COACH'], WORDS, { id: interview });
+    expect(coachs.errors).toBeUndefined();
+    expect(coachs.data.interview).toEqual({ outreachMessage: null, researchNotes: [], notes: null });
+  });
+});
+
+describe('the referral graph', () => {
+  it('shows the contacts a contact led to, once the views have them', async () => {
+    const from = (await gql(ada, ['STUDENT'], ADD, { input: { name: 'Root Contact', source: 'PROFESSOR' } })).data
+      .addContact.contact.id as string;
+    const led = await gql(ada, ['STUDENT'], ADD, {
+      input: { name: 'Led To', source: 'REFERRAL', referredByContactId: from },
+    });
+    expect(led.errors).toBeUndefined();
+    expect((await w.projector().consume(await w.records())).failed).toEqual([]);
+    const graph = await gql(
+      ada,
+      ['STUDENT'],
+      'query ($id: ID!) { node(id: $id) { ... on Contact { referrals { name referredBy { name } } } } }',
+      { id: from },
+    );
+    expect(graph.data.node.referrals).toEqual([{ name: 'Led To', referredBy: { name: 'Root Contact' } }]);
+    const other = await gql(ben, ['STUDENT'], 'query ($id: ID!) { node(id: $id) { id } }', { id: from });
+    expect(other.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+  });
+});

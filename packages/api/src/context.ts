@@ -1,5 +1,5 @@
 import type { Advice } from '@app/core';
-import type { Channel, Contact, ContactSource, Tenant } from '@app/domain';
+import type { Contact, ContactCommand, ContactSource, Tenant } from '@app/domain';
 import type { CohortAnalytics, StudentProgress } from '@app/views';
 import type { Caller } from './auth.ts';
 import type { Interviews, InterviewView } from './interviews.ts';
@@ -42,18 +42,23 @@ export interface Application {
         expectedVersion?: number | null | undefined;
       },
     ): Promise<{ contact: ContactView; interview: InterviewView; advice: readonly Advice[] }>;
-    prefer(
+    /** A student's command on one of its own contacts (details, preference, archiving). */
+    send(
       caller: Caller,
-      input: { contactId: string; preferredChannel: Channel; idempotencyKey?: string | null | undefined },
+      contactId: string,
+      command: Extract<ContactCommand, { type: 'UpdateContactDetails' | 'RecordContactPreference' | 'ArchiveContact' }>,
+      idempotencyKey?: string | null,
     ): Promise<{ contact: ContactView; advice: readonly Advice[] }>;
   };
   interviews: Pick<Interviews, 'get' | 'send'>;
-  tenants: Pick<Tenants, 'provision' | 'changePolicy' | 'list' | 'get'>;
+  tenants: Pick<Tenants, 'provision' | 'changePolicy' | 'list' | 'get' | 'setStatus'>;
   /** What lists read from views (they may lag the store by up to a second). */
   lists: {
     /** The caller's interviews, oldest first, optionally of some statuses. */
     myInterviewIds(caller: Caller, statuses?: readonly string[] | null): Promise<string[]>;
     myContactIds(caller: Caller): Promise<string[]>;
+    /** The contacts a contact led its student to (the referral graph's edges from it), for those who may read it. */
+    referredIds(caller: Caller, contact: ContactView): Promise<string[]>;
     /** A student's interviews, for those who may read them (none for anyone else). */
     studentInterviewIds(caller: Caller, studentId: string): Promise<string[]>;
   };
@@ -68,7 +73,7 @@ export interface Application {
     /** A student the caller may see (themself, an admin, a coach of one of its cohorts), or `null`. */
     student(caller: Caller, id: string): Promise<StudentView | null>;
   };
-  people: Pick<People, 'member' | 'cohort' | 'invite' | 'cohortCommand'>;
+  people: Pick<People, 'member' | 'cohort' | 'invite' | 'cohortCommand' | 'remove' | 'changeRoles' | 'memberIds'>;
 }
 
 /** One request's context. */

@@ -41,18 +41,38 @@ const PUBLIC: Readonly<Record<string, ErrorCode>> = {
 /** The details each public code carries, and nothing else from the error. */
 const DETAILS = ['rule', 'field', 'reason'] as const;
 
+/** GraphQL Armor reports its limits as syntax errors; they are not: say only which limit was passed. */
+export const plain = (message: string): string => message.replace(/^Syntax Error: (?=.* limit of )/, '');
+
+/** The input field a variable error names (`… at "input.sentAt"` → `sentAt`), if it names one. */
+const variableField = (message: string): string | undefined =>
+  /at "(?:[^"]*\.)?([A-Za-z_][A-Za-z0-9_]*)(?:\[\d+\])*"/.exec(message)?.[1];
+
 /** An error thrown while resolving, as the client sees it; `null` when it must be masked. */
 export const publicError = (error: unknown): GraphQLError | null => {
   if (error instanceof GraphQLError) {
     const code = error.extensions?.code;
-    if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) return error;
+    if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code)) {
+      const field = code === 'BAD_USER_INPUT' && error.extensions.field === undefined && variableField(error.message);
+      if (!field) return error;
+      return new GraphQLError(error.message, {
+        ...(error.nodes && { nodes: error.nodes }),
+        ...(error.path && { path: error.path }),
+        extensions: { ...error.extensions, field },
+      });
+    }
     if (error.originalError && !error.extensions?.http) return publicError(error.originalError);
-    // the request itself is wrong (unparsable, invalid, over a limit, not JSON): keep any HTTP status
-    return new GraphQLError(error.message, {
+    // the request itself is wrong (unparsable, invalid, over a limit, not JSON): its HTTP status
+    // kept, also for `Accept: application/json` (whose spec-compliant answer is 200), as DESIGN.md
+    // §7 promises 400; and a variable's path, when the message names one, as its field
+    const http = error.extensions?.http as { status?: number; spec?: boolean } | undefined;
+    const field = variableField(error.message);
+    return new GraphQLError(plain(error.message), {
       ...(error.nodes && { nodes: error.nodes }),
       extensions: {
         code: 'BAD_USER_INPUT',
-        ...(error.extensions?.http !== undefined && { http: error.extensions.http }),
+        ...(field && { field }),
+        ...(http !== undefined && { http: { ...http, spec: false } }),
       },
     });
   }

@@ -10,7 +10,6 @@ import {
   organizationOf,
   type Policy,
   prepAdvice,
-  tenantDecider,
 } from '@app/domain';
 import { type EventStore, newId, type RecordedEvent, streamRef } from '@app/event-store';
 import type { Caller } from './auth.ts';
@@ -44,11 +43,14 @@ export class Interviews {
   /** Each request's callers, with the tenant's policy as that request first read it. */
   private readonly policies = new WeakMap<Caller, Promise<Policy>>();
 
-  /** The tenant's policy, read once per request (a page of interviews shares it). */
-  private policy(caller: Caller, tenantId: TenantId): Promise<Policy> {
+  /**
+   * The tenant's policy, read once per request (a page of interviews shares it) from the tenant
+   * read that `Commands.send` checks for suspension, so an interview write reads the tenant once.
+   */
+  private policy(caller: Caller): Promise<Policy> {
     let policy = this.policies.get(caller);
     if (!policy) {
-      policy = stateOf(this.store, streamRef(tenantId, 'Tenant', tenantId), tenantDecider).then((tenant) => {
+      policy = this.commands.tenant(caller).then((tenant) => {
         if (tenant.status === 'NONE') throw apiError('FORBIDDEN', 'this tenant is not provisioned');
         return tenant.policy;
       });
@@ -76,7 +78,7 @@ export class Interviews {
   async get(caller: Caller, id: string): Promise<InterviewView | null> {
     const tenantId = caller.tenantId;
     if (tenantId === null || !id.startsWith('int_')) return null;
-    const policy = this.policy(caller, tenantId);
+    const policy = this.policy(caller);
     const { events } = await this.store.load(streamRef(tenantId, 'Interview', id));
     const first = events[0] as RecordedEvent<InterviewEvent> | undefined;
     const studentId = (first?.data as { studentId?: string } | undefined)?.studentId;
@@ -94,7 +96,7 @@ export class Interviews {
     const tenantId = caller.tenantId;
     if (tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
     // read beside the interview's load, not after it
-    const policy = this.policy(caller, tenantId);
+    const policy = this.policy(caller);
     const result = await this.commands.send({
       caller,
       stream: id === null ? { type: 'Interview', create: 'int_' } : { type: 'Interview', id },

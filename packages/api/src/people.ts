@@ -8,6 +8,7 @@ import {
   type Member,
   type MemberCommand,
   memberDecider,
+  RuleViolationError,
 } from '@app/domain';
 import { type EventStore, enrolmentGuard, type GuardChange, streamRef } from '@app/event-store';
 import type { Caller } from './auth.ts';
@@ -28,6 +29,16 @@ export interface Identities {
   userFor(tenantId: TenantId, email: string, name: string): Promise<string>;
 }
 
+/** A member as the views list it (roles and status; no personal data), for the admin's list of members. */
+export interface RosterEntry {
+  readonly memberId: string;
+  readonly roles: readonly string[];
+  readonly status: string;
+}
+
+/** The tenant's members as the views have them (they may lag the store by about a second), in id order. */
+export type Roster = (tenantId: TenantId) => Promise<readonly RosterEntry[]>;
+
 const tenantOf = (caller: Caller): TenantId => {
   if (caller.tenantId === null) throw apiError('FORBIDDEN', 'the operator acts on tenants, not inside one');
   return caller.tenantId;
@@ -39,6 +50,7 @@ export class People {
     private readonly commands: Commands,
     private readonly identities: Identities,
     private readonly now: () => string,
+    private readonly roster: Roster = async () => [],
   ) {}
 
   async member(caller: Caller, id: string): Promise<MemberView | null> {
@@ -58,6 +70,8 @@ export class People {
     input: { email: string; name: string; role: string; idempotencyKey?: string | null | undefined },
   ): Promise<MemberView> {
     const tenantId = tenantOf(caller);
+    // before the identity provider creates a user for a university that may not write
+    await this.commands.writable(caller);
     const id = await this.identities.userFor(tenantId, input.email, input.name);
     const command: MemberCommand = { type: 'InviteMember', email: input.email, name: input.name, roles: [input.role] };
     const result = await this.commands.send({
@@ -69,6 +83,83 @@ export class People {
       idempotencyKey: input.idempotencyKey,
     });
     if (result.state.status === 'NONE') throw new Error(`member ${id} folds to nothing after an invitation`);
+    return { ...result.state, id };
+  }
+
+  /** The ids of the tenant's active members (of one role, if given), in id order, from the views. */
+  async memberIds(caller: Caller, role?: string | null): Promise<string[]> {
+    if (caller.tenantId === null) return [];
+    const entries = await this.roster(caller.tenantId);
+    return entries.filter((m) => m.status === 'ACTIVE' && (!role || m.roles.includes(role))).map((m) => m.memberId);
+  }
+
+  /**
+   * Removes a member: its tokens stop working once the Authenticator's cache of its roles
+   * expires (60 s). An admin cannot remove itself, so a university never loses its last admin
+   * by accident (another admin must do it).
+   */
+  remove(
+    caller: Caller,
+    input: { memberId: string; reason?: string | null | undefined; idempotencyKey?: string | null | undefined },
+  ): Promise<MemberView> {
+    if (input.memberId === caller.userId) {
+      throw apiError('BAD_USER_INPUT', 'memberId: you cannot remove yourself; another admin of the university can', {
+        field: 'memberId',
+      });
+    }
+    return this.memberCommand(
+      caller,
+      input.memberId,
+      { type: 'RemoveMember', ...(input.reason && { reason: input.reason }) },
+      input.idempotencyKey,
+    );
+  }
+
+  /** Replaces a member's roles; an admin keeps its own TENANT_ADMIN role (another admin can take it away). */
+  changeRoles(
+    caller: Caller,
+    input: { memberId: string; roles: readonly string[]; idempotencyKey?: string | null | undefined },
+  ): Promise<MemberView> {
+    if (input.memberId === caller.userId && !input.roles.includes('TENANT_ADMIN')) {
+      throw apiError(
+        'BAD_USER_INPUT',
+        'roles: you cannot drop your own TENANT_ADMIN role; another admin of the university can',
+        { field: 'roles' },
+      );
+    }
+    return this.memberCommand(
+      caller,
+      input.memberId,
+      { type: 'ChangeMemberRoles', roles: input.roles },
+      input.idempotencyKey,
+    );
+  }
+
+  private async memberCommand(
+    caller: Caller,
+    id: string,
+    command: Extract<MemberCommand, { type: 'RemoveMember' | 'ChangeMemberRoles' }>,
+    idempotencyKey: string | null | undefined,
+  ): Promise<MemberView> {
+    const result = await this.commands.send({
+      caller,
+      stream: { type: 'Member', id },
+      decider: memberDecider,
+      command,
+      // another tenant's member is no stream here: it answers as one that does not exist, before
+      // a repeated key could tell otherwise
+      authorize: (state) => {
+        if (state.status === 'NONE') throw apiError('NOT_FOUND', `no member ${id}`, { field: 'memberId' });
+      },
+      context: (state) => {
+        if (state.status === 'REMOVED' && command.type === 'ChangeMemberRoles') {
+          throw new RuleViolationError('INVALID_TRANSITION', 'this member was removed: invite them again instead');
+        }
+        return { now: this.now(), memberId: id };
+      },
+      idempotencyKey,
+    });
+    if (result.state.status === 'NONE') throw new Error(`member ${id} folds to nothing after a command`);
     return { ...result.state, id };
   }
 

@@ -7,11 +7,13 @@ import {
   Kind,
   NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
+  visit,
 } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type Authenticator, type Caller, UnauthenticatedError } from './auth.ts';
+import { MAX_PAGE } from './connections.ts';
 import type { ApiContext, Application } from './context.ts';
-import { internalError, publicError } from './errors.ts';
+import { apiError, internalError, plain, publicError } from './errors.ts';
 import { RateLimiter } from './rateLimit.ts';
 
 // The GraphQL server the Lambda handler and the local server both run (DESIGN.md §7): the
@@ -127,7 +129,7 @@ const requestErrors: Plugin = {
     () =>
     ({ result, replaceParseResult }) => {
       if (result instanceof Error) {
-        replaceParseResult(new GraphQLError(result.message, { extensions: { code: 'BAD_USER_INPUT' } }));
+        replaceParseResult(new GraphQLError(plain(result.message), { extensions: { code: 'BAD_USER_INPUT' } }));
       }
     },
   onValidate:
@@ -137,13 +139,45 @@ const requestErrors: Plugin = {
       setResult(
         result.map(
           (e) =>
-            new GraphQLError(e.message, {
+            new GraphQLError(plain(e.message), {
               ...(e.nodes && { nodes: e.nodes }),
               extensions: { ...e.extensions, code: 'BAD_USER_INPUT' },
             }),
         ),
       );
     },
+};
+
+const INT32 = 2 ** 31;
+
+/**
+ * Numbers written in the query, checked before GraphQL Armor's cost limit, which would otherwise
+ * refuse them first with a cost no one can act on: an Int beyond 32 bits, and a page size
+ * (`first`) outside 0..MAX_PAGE. Thrown, as Armor throws: the first problem is the answer.
+ */
+const literalNumbers: Plugin = {
+  onValidate: ({ addValidationRule }) =>
+    addValidationRule(() => ({
+      Document: (document: DocumentNode) => {
+        visit(document, {
+          Argument: (argument) => {
+            if (argument.value.kind !== Kind.INT) return;
+            const value = Number(argument.value.value);
+            const field = argument.name.value;
+            if (value >= INT32 || value < -INT32) {
+              throw apiError(
+                'BAD_USER_INPUT',
+                `${field}: Int cannot represent non 32-bit signed integer value: ${argument.value.value}`,
+                { field },
+              );
+            }
+            if (field === 'first' && (value < 0 || value > MAX_PAGE)) {
+              throw apiError('BAD_USER_INPUT', `first: between 0 and ${MAX_PAGE}`, { field });
+            }
+          },
+        });
+      },
+    })),
 };
 
 const noIntrospection: Plugin = {
@@ -194,6 +228,7 @@ export const createApi = (options: ApiOptions): YogaServerInstance<ServerContext
       gate(endpoint),
       requestLog(logger),
       requestErrors,
+      literalNumbers,
       EnvelopArmorPlugin({
         maxDepth: { n: LIMITS.depth },
         maxAliases: { n: LIMITS.aliases },

@@ -48,6 +48,8 @@ const BY_NAME: Readonly<Record<string, number>> = {
 };
 /** Ids: stream ids are at most 128 characters, prefixed global ids a little more. */
 const ID_MAX = 160;
+/** What every id this API gives is made of (stream ids, user ids): anything else is no id at all. */
+const ID_SHAPE = /^[A-Za-z0-9_.:-]+$/;
 /** Any other string (cursors, mostly). */
 const STRING_MAX = 200;
 
@@ -79,9 +81,20 @@ const check = (value: unknown, type: GraphQLInputType, max: number | undefined, 
     }
     return;
   }
-  if (max !== undefined && typeof value === 'string' && value.length > max) {
-    const field = path.split('.').at(-1) ?? path;
+  if (typeof value !== 'string') return;
+  const field = (path.split('.').at(-1) ?? path).replace(/\[\d+\]$/, '');
+  if (max !== undefined && value.length > max) {
     throw apiError('BAD_USER_INPUT', `${path}: at most ${max} characters, got ${value.length}`, { field });
+  }
+  if (getNamedType(bare).name === 'ID' && !ID_SHAPE.test(value)) {
+    const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    throw apiError(
+      'BAD_USER_INPUT',
+      `${path}: ${shown} is not an id this API gives (letters, digits and _ . : - only)`,
+      {
+        field,
+      },
+    );
   }
 };
 

@@ -105,6 +105,50 @@ export class Tenants {
     return state.status === 'NONE' ? null : { ...state, id: tenantId };
   }
 
+  /**
+   * The operator suspends a university, or reactivates it: while suspended its members read but
+   * every write is refused (FORBIDDEN, `reason: TENANT_SUSPENDED`; see `Commands`). A tenant
+   * that does not exist is NOT_FOUND.
+   */
+  async setStatus(
+    caller: Caller,
+    input: {
+      tenantId: string;
+      suspend: boolean;
+      reason?: string | null | undefined;
+      idempotencyKey?: string | null | undefined;
+    },
+  ): Promise<TenantView> {
+    const key = idempotencyKeyOf(input.idempotencyKey);
+    const missing = () => apiError('NOT_FOUND', `no tenant ${input.tenantId}`, { field: 'tenantId' });
+    let tenantId: TenantId;
+    try {
+      tenantId = parseTenantId(input.tenantId);
+    } catch {
+      throw missing(); // no tenant can have this id
+    }
+    const command = input.suspend
+      ? { type: 'SuspendTenant' as const, reason: input.reason ?? '' }
+      : // the domain records a reason for both; a reactivation's is optional here
+        { type: 'ReactivateTenant' as const, reason: input.reason?.trim() || 'reactivated by the platform operator' };
+    const result = await this.handler.handle({
+      stream: streamRef(tenantId, 'Tenant', tenantId),
+      decider: tenantDecider,
+      commandType: command.type,
+      command,
+      // one read, not `get` and then a load: the stream as loaded says whether the tenant exists
+      authorize: (state) => {
+        if (state.status === 'NONE') throw missing();
+      },
+      context: () => ({ now: this.now() }),
+      actor: { userId: caller.userId, role: 'PLATFORM_ADMIN' },
+      correlationId: randomUUID(),
+      ...(key && { idempotencyKey: key }),
+    });
+    if (result.state.status === 'NONE') throw new Error(`tenant ${tenantId} folds to nothing after ${command.type}`);
+    return { ...result.state, id: tenantId };
+  }
+
   /** The slug claimed for the tenant and the tenant listed, together; a retry finds them its own. */
   private async register(tenantId: TenantId, slug: string): Promise<void> {
     const owner = streamRef(PLATFORM, 'Tenant', tenantId);

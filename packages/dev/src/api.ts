@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { type ApiLogger, apiOnTables, DevIssuer, ROLES } from '@app/api';
+import { type ApiLogger, apiOnTables, DevIssuer, LIMITS, ROLES } from '@app/api';
 import { parseTenantId, type TenantId } from '@app/core';
 import { fileKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
@@ -35,13 +35,52 @@ const answer = (response: ServerResponse, status: number, body: unknown) => {
 const health = (response: ServerResponse, healthy: boolean) =>
   answer(response, healthy ? 200 : 503, { status: healthy ? 'ok' : 'starting' });
 
-const readBody = async (request: IncomingMessage, limit: number): Promise<string> => {
-  let body = '';
-  for await (const chunk of request) {
-    body += chunk;
-    if (body.length > limit) throw new Error(`the body is over ${limit} bytes`);
+/** The body, read up to `limit` bytes: `null` once it passes them (the rest is not read). */
+const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | null> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= limit) return void chunks.push(chunk);
+      // stop keeping it (the stream stays open, so the caller can still answer)
+      request.off('data', onData).off('end', onEnd).pause();
+      resolve(null);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    request.on('data', onData).on('end', onEnd).once('error', reject);
+  });
+
+/**
+ * A body sent without a length (chunked) is read here up to the limit before yoga sees it: the
+ * server's own check reads only `Content-Length`. (In AWS, API Gateway hands the body whole.)
+ */
+const chunkedGraphql = async (
+  yoga: ReturnType<typeof apiOnTables>,
+  request: IncomingMessage,
+  response: ServerResponse,
+) => {
+  const body = await readBody(request, LIMITS.bodyBytes);
+  if (body === null) {
+    const message = `the request body is longer than the limit: at most ${LIMITS.bodyBytes} bytes`;
+    response.setHeader('connection', 'close');
+    answer(response, 413, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    // let the client finish sending (and read the answer), discarding it, but not for ever
+    request.resume();
+    setTimeout(() => request.destroy(), 5_000).unref();
+    return;
   }
-  return body;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+  }
+  const answered = await yoga.fetch(`http://127.0.0.1${request.url ?? '/'}`, {
+    method: request.method ?? 'POST',
+    headers,
+    body: new Uint8Array(body),
+  });
+  response.writeHead(answered.status, Object.fromEntries(answered.headers));
+  response.end(Buffer.from(await answered.arrayBuffer()));
 };
 
 /** What `POST /dev/token` accepts: the claims Cognito's trigger would put in an access token. */
@@ -58,9 +97,11 @@ const TokenRequest = z.strictObject({
  */
 const devToken = async (issuer: DevIssuer, request: IncomingMessage, response: ServerResponse) => {
   if (request.method !== 'POST') return answer(response, 405, { error: 'POST { "sub", "tenant_id", "roles" }' });
+  const body = await readBody(request, 10_000);
+  if (body === null) return answer(response, 413, { error: 'the body is over 10,000 bytes' });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readBody(request, 10_000));
+    parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
     return answer(response, 400, { error: `the body is not JSON: ${(error as Error).message}` });
   }
@@ -114,6 +155,9 @@ export const startApiServer = async (options: {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === '/health') return health(response, healthy());
     if (path === '/dev/token') return void devToken(issuer, request, response);
+    if (request.method === 'POST' && request.headers['content-length'] === undefined) {
+      return void chunkedGraphql(yoga, request, response);
+    }
     return yoga(request, response);
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));

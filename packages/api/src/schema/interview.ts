@@ -1,6 +1,12 @@
-import { type DeadlineKind, INTERVIEW_STATUSES, interviewDeadlines, QUESTION_TOPICS } from '@app/domain';
+import {
+  type DeadlineKind,
+  INTERVIEW_STATUSES,
+  type InterviewEvent,
+  interviewDeadlines,
+  QUESTION_TOPICS,
+} from '@app/domain';
 import { builder } from '../builder.ts';
-import { callerOf } from '../context.ts';
+import { type ApiContext, callerOf } from '../context.ts';
 import { apiError } from '../errors.ts';
 import type { InterviewView } from '../interviews.ts';
 import { Advice } from './advice.ts';
@@ -47,6 +53,25 @@ const TimelineEntry = builder
 
 export const Interview = builder.objectRef<InterviewView>('Interview');
 
+/**
+ * What the student wrote, by event type, in order, voided entries left out — for the student
+ * alone (DESIGN.md §7: a coach never reads a student's notes or messages).
+ */
+type Written = 'OutreachSent' | 'ResearchNoteAdded' | 'NotesRecorded';
+type DataOf<T extends Written> = Extract<InterviewEvent, { type: T }>['data'];
+const ownWords = <T extends Written>(i: InterviewView, ctx: ApiContext, type: T): DataOf<T>[] =>
+  callerOf(ctx).userId !== i.studentId
+    ? []
+    : i.events.filter((e) => e.type === type && !i.voided.includes(e.version)).map((e) => e.data as DataOf<T>);
+
+const MeetingNotes = builder.objectRef<DataOf<'NotesRecorded'>>('MeetingNotes').implement({
+  fields: (t) => ({
+    notes: t.exposeString('notes'),
+    impressions: t.exposeString('impressions', { nullable: true }),
+    interestLevel: t.exposeInt('interestLevel', { nullable: true }),
+  }),
+});
+
 builder.node(Interview, {
   id: { resolve: (x) => x.id },
   loadOne: async (id, ctx) =>
@@ -64,6 +89,21 @@ builder.node(Interview, {
       },
     }),
     goals: t.stringList({ resolve: (i) => [...i.goals] }),
+    outreachMessage: t.string({
+      nullable: true,
+      description: 'The first outreach message as sent. The student’s alone: `null` for coaches and admins.',
+      resolve: (i, _args, ctx) => ownWords(i, ctx, 'OutreachSent')[0]?.message ?? null,
+    }),
+    researchNotes: t.stringList({
+      description: 'What the student noted while preparing. The student’s alone: empty for coaches and admins.',
+      resolve: (i, _args, ctx) => ownWords(i, ctx, 'ResearchNoteAdded').map((d) => d.text),
+    }),
+    notes: t.field({
+      type: MeetingNotes,
+      nullable: true,
+      description: 'The notes written after the meeting (the latest). The student’s alone: `null` for others.',
+      resolve: (i, _args, ctx) => ownWords(i, ctx, 'NotesRecorded').at(-1) ?? null,
+    }),
     followUpsSent: t.int({ resolve: (i) => i.followUps.length }),
     meetingStartsAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.meeting?.startsAt ?? null }),
     meetingDurationMinutes: t.int({ nullable: true, resolve: (i) => i.meeting?.durationMinutes ?? null }),

@@ -1,10 +1,13 @@
 import { builder } from '../builder.ts';
+import { page } from '../connections.ts';
 import { callerOf } from '../context.ts';
 import { apiError } from '../errors.ts';
 import type { CohortView, MemberView } from '../people.ts';
+import { connection } from './connection.ts';
 import { Role } from './viewer.ts';
 
 export const Member = builder.objectRef<MemberView>('Member');
+const MemberStatus = builder.enumType('MemberStatus', { values: ['ACTIVE', 'REMOVED'] as const });
 
 builder.node(Member, {
   id: { resolve: (x) => x.id },
@@ -19,6 +22,11 @@ builder.node(Member, {
     email: t.exposeString('email'),
     name: t.exposeString('name'),
     roles: t.field({ type: [Role], resolve: (m) => [...m.roles] }),
+    status: t.field({
+      type: MemberStatus,
+      description: 'REMOVED once an admin removed the member: its sign-in no longer works here.',
+      resolve: (m) => m.status,
+    }),
   }),
 });
 
@@ -32,6 +40,10 @@ builder.node(Cohort, {
   fields: (t) => ({
     name: t.exposeString('name'),
     term: t.exposeString('term', { nullable: true }),
+    archived: t.boolean({
+      description: 'Archived by an admin: kept with its history, it takes no more coaches or students.',
+      resolve: (c) => c.status === 'ARCHIVED',
+    }),
     coaches: t.field({
       type: [Member],
       resolve: async (c, _args, ctx) =>
@@ -141,3 +153,96 @@ cohortMemberMutation('assignCoach', 'AssignCoachInput', 'coachId', 'AssignCoach'
 cohortMemberMutation('unassignCoach', 'UnassignCoachInput', 'coachId', 'UnassignCoach');
 cohortMemberMutation('enrollStudent', 'EnrollStudentInput', 'studentId', 'EnrollStudent');
 cohortMemberMutation('withdrawStudent', 'WithdrawStudentInput', 'studentId', 'WithdrawStudent');
+
+builder.mutationField('archiveCohort', (t) =>
+  t.field({
+    type: CohortPayload,
+    description: 'Archives a cohort: kept for its history and analytics, it accepts no more coaches or students.',
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('ArchiveCohortInput', {
+          fields: (f) => ({ cohortId: f.id({ required: true }), reason: f.string(), idempotencyKey: f.string() }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({
+      cohort: await ctx.app.people.cohortCommand(
+        callerOf(ctx),
+        input.cohortId,
+        { type: 'ArchiveCohort', ...(input.reason && { reason: input.reason }) },
+        input.idempotencyKey,
+      ),
+    }),
+  }),
+);
+
+const MemberPayload = builder.objectRef<{ member: MemberView }>('MemberPayload').implement({
+  fields: (t) => ({ member: t.field({ type: Member, resolve: (p) => p.member }) }),
+});
+
+builder.mutationField('removeMember', (t) =>
+  t.field({
+    type: MemberPayload,
+    description:
+      'Removes a member: its sign-in stops working within a minute. An admin cannot remove itself, so the university keeps an admin.',
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('RemoveMemberInput', {
+          fields: (f) => ({ memberId: f.id({ required: true }), reason: f.string(), idempotencyKey: f.string() }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({ member: await ctx.app.people.remove(callerOf(ctx), input) }),
+  }),
+);
+
+builder.mutationField('changeMemberRoles', (t) =>
+  t.field({
+    type: MemberPayload,
+    description: "Replaces a member's roles. An admin cannot drop its own TENANT_ADMIN role.",
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('ChangeMemberRolesInput', {
+          fields: (f) => ({
+            memberId: f.id({ required: true }),
+            roles: f.field({ type: [Role], required: true }),
+            idempotencyKey: f.string(),
+          }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => {
+      if (input.roles.includes('PLATFORM_ADMIN')) {
+        throw apiError('FORBIDDEN', 'the platform operator is not a member of a university');
+      }
+      return { member: await ctx.app.people.changeRoles(callerOf(ctx), input) };
+    },
+  }),
+);
+
+builder.queryField('members', (t) =>
+  t.field({
+    type: connection('Member', Member),
+    description:
+      "The university's active members (of one role, if given), for its admins, in id order; the list comes from the views and may lag by about a second.",
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: { role: t.arg({ type: Role }), first: t.arg.int(), after: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const caller = callerOf(ctx);
+      const ids = await ctx.app.people.memberIds(caller, args.role);
+      return page(ids, args, async (id) => {
+        // the store is fresher than the list: one removed or moved to another role since is left out
+        const member = await ctx.app.people.member(caller, id);
+        const fits =
+          member?.status === 'ACTIVE' && (!args.role || (member.roles as readonly string[]).includes(args.role));
+        return fits ? member : null;
+      });
+    },
+  }),
+);

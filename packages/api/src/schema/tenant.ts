@@ -160,3 +160,50 @@ builder.mutationField('updateTenantPolicy', (t) =>
     },
   }),
 );
+
+const TenantPayload = builder.objectRef<{ tenant: TenantView }>('TenantPayload').implement({
+  fields: (t) => ({ tenant: t.field({ type: Tenant, resolve: (p) => p.tenant }) }),
+});
+
+/** The operator's suspend or reactivate: a university by its id, NOT_FOUND when there is none. */
+const tenantStatusMutation = (name: string, inputName: string, suspend: boolean, description: string) =>
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: TenantPayload,
+      description,
+      authScopes: { role: 'PLATFORM_ADMIN' },
+      args: {
+        input: t.arg({
+          required: true,
+          type: builder.inputType(inputName, {
+            fields: (f) => ({
+              tenantId: f.id({ required: true }),
+              reason: f.string({ required: suspend }),
+              idempotencyKey: f.string(),
+            }),
+          }),
+        }),
+      },
+      resolve: async (_root, { input }, ctx) => ({
+        tenant: await ctx.app.tenants.setStatus(callerOf(ctx), {
+          tenantId: String(input.tenantId),
+          suspend,
+          reason: input.reason as string | null | undefined,
+          idempotencyKey: input.idempotencyKey as string | null | undefined,
+        }),
+      }),
+    }),
+  );
+
+tenantStatusMutation(
+  'suspendTenant',
+  'SuspendTenantInput',
+  true,
+  'Suspends a university: its members can still read, but every write answers FORBIDDEN (reason TENANT_SUSPENDED) until it is reactivated.',
+);
+tenantStatusMutation(
+  'reactivateTenant',
+  'ReactivateTenantInput',
+  false,
+  "Reactivates a suspended university's writes.",
+);
