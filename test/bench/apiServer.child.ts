@@ -50,8 +50,10 @@ const side = createServer((request: IncomingMessage, response: ServerResponse) =
     return;
   }
   if (request.url === '/memory') {
+    const before = process.memoryUsage();
+    (globalThis as { gc?: () => void }).gc?.();
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(process.memoryUsage()));
+    response.end(JSON.stringify({ ...before, heapAfterGc: process.memoryUsage().heapUsed }));
     return;
   }
   void bare(request, response);
