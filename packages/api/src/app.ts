@@ -1,5 +1,5 @@
 import type { TenantId } from '@app/core';
-import { contactDecider, tenantDecider } from '@app/domain';
+import { type Contact, contactDecider, tenantDecider } from '@app/domain';
 import { type CommandHandler, type EventStore, streamRef } from '@app/event-store';
 import { ViewReader, type ViewScope, type ViewSource, viewKeys } from '@app/views';
 import type { Caller } from './auth.ts';
@@ -8,6 +8,7 @@ import type { AddContactInput, Application, ContactView, TenantView } from './co
 import { apiError } from './errors.ts';
 import { Interviews } from './interviews.ts';
 import { type Identities, localIdentities, People } from './people.ts';
+import { perRequest } from './perRequest.ts';
 import { stateOf } from './state.ts';
 import { Tenants } from './tenants.ts';
 
@@ -53,15 +54,18 @@ export const storeApplication = (deps: AppDeps): Application => {
     return states.some((c) => c?.coaches.includes(caller.userId));
   };
 
+  const coaching = perRequest<boolean>();
   /** Students' own data: readable by the student, an admin of the tenant, and the coaches of its cohorts. */
   const mayRead = async (caller: Caller, studentId: string): Promise<boolean> =>
     caller.userId === studentId ||
     caller.roles.includes('TENANT_ADMIN') ||
-    (caller.roles.includes('COACH') && (await coachesStudent(caller, studentId)));
+    (caller.roles.includes('COACH') && (await coaching(caller, studentId, () => coachesStudent(caller, studentId))));
 
+  const contacts = perRequest<Contact>();
   const contact = async (caller: Caller, id: string): Promise<ContactView | null> => {
-    if (caller.tenantId === null || !id.startsWith('con_')) return null;
-    const state = await stateOf(store, streamRef(caller.tenantId, 'Contact', id), contactDecider);
+    const tenantId = caller.tenantId;
+    if (tenantId === null || !id.startsWith('con_')) return null;
+    const state = await contacts(caller, id, () => stateOf(store, streamRef(tenantId, 'Contact', id), contactDecider));
     // A student's contacts are theirs alone (DESIGN.md §7): anyone else's read as not there.
     return state.status !== 'NONE' && (await mayRead(caller, state.ownerId)) ? { ...state, id } : null;
   };
