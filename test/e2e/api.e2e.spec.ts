@@ -49,7 +49,7 @@ const read = async (id: string) => expectOk(await gql(ada.token, READ, { id })).
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 beforeAll(async () => {
-  e2e = await startE2e();
+  e2e = await startE2e({ deadlinesAt: start });
   gql = gqlAt(e2e.url);
   const operator = await e2e.issuer.token({ sub: 'usr_operator', roles: ['PLATFORM_ADMIN'] });
   a = await setUpUniversity(gql, e2e.issuer, operator, { name: 'North University', slug: 'north-u' });

@@ -18,10 +18,20 @@ export interface E2e {
   stop(): Promise<void>;
 }
 
-export const startE2e = async (): Promise<E2e> => {
+/**
+ * `deadlinesAt`: the instant the deadlines' clock stands still at. A test that walks an
+ * interview through times in the past sets it to the walk's start, so no deadline falls due
+ * while it probes the API (deadlines are tested on their own clock in packages/deadlines).
+ */
+export const startE2e = async (options: { deadlinesAt?: number } = {}): Promise<E2e> => {
   const db = testDb();
   const dir = mkdtempSync(join(tmpdir(), 'api-e2e-'));
-  const stack = await startLocalStack({ ...db, pollIntervalMs: 20 });
+  const { deadlinesAt } = options;
+  const stack = await startLocalStack({
+    ...db,
+    pollIntervalMs: 20,
+    ...(deadlinesAt !== undefined && { now: () => new Date(deadlinesAt) }),
+  });
   const server = await startApiServer({
     client: db.client,
     tables: db.tables,

@@ -7,9 +7,9 @@ import {
   OUTCOME_OF,
   organizationOf,
   type Policy,
-  tenantDecider,
 } from '@app/domain';
 import { type CommandHandler, type EventStore, newId, streamRef } from '@app/event-store';
+import { tenantPolicies } from './policies.ts';
 import type { DeadlineRef } from './port.ts';
 
 // The deadline handler (DESIGN.md §5): what a schedule calls when a deadline falls due. It sends
@@ -37,14 +37,7 @@ export interface Fired {
 export const createDeadlineHandler = (deps: DeadlineHandlerDeps) => {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
-  const policyOf =
-    deps.policyOf ??
-    (async (tenantId: TenantId) => {
-      const tenant = await store.load(streamRef(tenantId, 'Tenant', tenantId));
-      const state = tenant.events.reduce((s, e) => tenantDecider.evolve(s, e as never), tenantDecider.initialState);
-      if (state.status === 'NONE') throw new Error(`deadline for tenant ${tenantId}, which is not provisioned`);
-      return state.policy;
-    });
+  const policyOf = deps.policyOf ?? tenantPolicies(store);
 
   /** The contact's organization, for `SecondContactDue` (the only deadline that names it). */
   const contactOf = async (tenantId: TenantId, contactId: string): Promise<InterviewContext['contact']> => {

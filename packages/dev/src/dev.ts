@@ -3,7 +3,7 @@
  * `--in-memory`), creates the tables from the shared definition, makes the dev master key,
  * runs the projector on the table's stream as Lambda would, seeds the demo university (unless
  * `--no-seed`), serves the GraphQL API with the dev issuer for tokens, prints a token per role,
- * and keeps running until Ctrl-C. The deadline poller joins it with its issue.
+ * and keeps running until Ctrl-C. Deadlines (the reactor and the local scheduler) start after the seed.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -67,7 +67,8 @@ const main = async () => {
     ...(dynamoPort && { port: dynamoPort }),
     ...(!inMemory && { dbPath: resolve(root, '.data/dynamodb') }),
   });
-  const stack = await startLocalStack({ endpoint: dynamo.endpoint, client: dynamo.client() });
+  // deadlines start once the demo's months of history are written: then time acts on all of it
+  const stack = await startLocalStack({ endpoint: dynamo.endpoint, client: dynamo.client(), deadlines: false });
   let api: ApiServer | undefined;
   const stop = async () => {
     await api?.stop();
@@ -127,10 +128,11 @@ const main = async () => {
       ['student', await token(demo.studentIds[0] as string, 'STUDENT')],
     );
   }
+  await stack.startDeadlines();
+  console.log('deadlines       the reactor arms them from the stream; the local scheduler fires them');
   console.log('\ntokens (12 h; send as "Authorization: Bearer …"):');
   for (const [role, token] of tokens) console.log(`  ${role.padEnd(9)}${token}`);
   if (args.values['no-seed']) console.log('  (--no-seed: provision a university with the operator token)');
-  console.log('\nnot served yet: the deadline poller arrives with its issue.');
   console.log('Ctrl-C stops the stack.');
 };
 

@@ -1,3 +1,4 @@
+import { streamRef } from '@app/event-store';
 import { testDb } from '@app/testing';
 import { ViewReader } from '@app/views';
 import { runScenario, World } from '@app/views/fixtures';
@@ -13,7 +14,8 @@ afterEach(async () => {
 describe('the local stack', () => {
   it('projects what is appended, through the stream, as Lambda would', async () => {
     const db = testDb();
-    stack = await startLocalStack({ endpoint: db.endpoint, client: db.client, tables: db.tables, pollIntervalMs: 20 });
+    // the scenario fires its deadlines on its own timeline
+    stack = await startLocalStack({ ...db, pollIntervalMs: 20, deadlines: false });
     const w = new World(db, { policy: { timeZone: 'Europe/London' } });
     const { cohortA, students } = await runScenario(w);
     await stack.drain();
@@ -49,5 +51,30 @@ describe('the local stack', () => {
     await stack.stop();
     expect(stack.healthy()).toBe(false);
     stack = undefined;
+  });
+});
+
+describe('deadlines in the local stack', () => {
+  it('a meeting logged as held two days ago is overdue for its thank-you within seconds', async () => {
+    const db = testDb();
+    stack = await startLocalStack({ endpoint: db.endpoint, client: db.client, tables: db.tables, pollIntervalMs: 20 });
+    const w = new World(db, { start: new Date().toISOString() });
+    await w.provision();
+    const student = await w.member(['STUDENT']);
+    const interview = await w.plan(student, await w.contact(student));
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
+    await w.interview(student, interview, { type: 'RecordOutreach', channel: 'EMAIL', sentAt: daysAgo(9) });
+    await w.interview(student, interview, { type: 'RecordReply', receivedAt: daysAgo(8), outcome: 'ACCEPTED' });
+    await w.interview(student, interview, {
+      type: 'ScheduleMeeting',
+      startsAt: daysAgo(2),
+      durationMinutes: 20,
+      format: 'VIDEO',
+    });
+    await w.interview(student, interview, { type: 'RecordMeetingHeld', heldAt: daysAgo(2), durationMinutes: 20 });
+    const types = async () =>
+      (await w.store.readStream(streamRef(w.tenantId, 'Interview', interview))).map((e) => e.type);
+    await expect.poll(types, { timeout: 5_000, interval: 50 }).toContain('ThankYouOverdue');
+    expect(stack.healthy()).toBe(true);
   });
 });

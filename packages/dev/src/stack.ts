@@ -1,14 +1,23 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  createDeadlineConsumer,
+  createDeadlineHandler,
+  LocalDeadlinePoller,
+  LocalScheduler,
+  tenantPolicies,
+} from '@app/deadlines';
+import { CommandHandler } from '@app/event-store';
 import { createTables, localClientConfig } from '@app/local';
 import { LocalStreamRunner, type StreamLogger, streamBatchHandler } from '@app/streams';
 import { type TableNames, tableNames } from '@app/tables';
-import { createProjector } from '@app/views';
+import { createProjector, viewsStore } from '@app/views';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
-// The local twin of the AWS side, around a running DynamoDB Local: the tables, and the stream
-// consumers Lambda would run (the projector now; the reactor with the deadlines issue).
+// The local twin of the AWS side, around a running DynamoDB Local: the tables, the two stream
+// consumers Lambda would run (the projector; the reactor with the deadline consumer), and the
+// local scheduler's poller calling the deadline handler, as EventBridge Scheduler would.
 
 export interface LocalStack {
   readonly endpoint: string;
@@ -16,8 +25,12 @@ export interface LocalStack {
   readonly client: DynamoDBClient;
   /** Whether the tables are there and every stream consumer is running. */
   healthy(): boolean;
-  /** Resolves when every event written so far has been projected. */
+  /** Resolves when every event written so far has been projected and reacted to. */
   drain(): Promise<void>;
+  /** Starts the reactor and the deadline poller, when the stack was started without them. */
+  startDeadlines(): Promise<void>;
+  /** Fires the deadlines due now (the poller does so every second anyway); says how many. */
+  pollDeadlines(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +40,15 @@ export interface LocalStackOptions {
   readonly tables?: TableNames;
   readonly pollIntervalMs?: number;
   readonly logger?: StreamLogger;
+  /** The clock deadlines fall due by (default: the real one). */
+  readonly now?: () => Date;
+  /** How often the local scheduler looks for due deadlines (default 1 s). */
+  readonly deadlinePollMs?: number;
+  /**
+   * `false`: the reactor and the poller wait for `startDeadlines()` (a seed writing months of
+   * history first; a test firing deadlines on a timeline of its own never starts them).
+   */
+  readonly deadlines?: boolean;
 }
 
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
@@ -44,15 +66,50 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
     ...(options.logger && { logger: options.logger }),
   });
-  await projector.start();
+  const store = viewsStore({ client, eventsTable: tables.events, viewsTable: tables.views });
+  const now = options.now ?? (() => new Date());
+  const policyOf = tenantPolicies(store);
+  const scheduler = new LocalScheduler(client, tables.views);
+  const fire = createDeadlineHandler({ store, handler: new CommandHandler(store), now, policyOf });
+  const reactor = new LocalStreamRunner({
+    dynamo: client,
+    streams,
+    eventsTable: tables.events,
+    viewsTable: tables.views,
+    consumerName: 'reactor',
+    handler: streamBatchHandler(createDeadlineConsumer({ store, scheduler, fire, policyOf, now })),
+    ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.logger && { logger: options.logger }),
+  });
+  const poller = new LocalDeadlinePoller({
+    scheduler,
+    fire,
+    now,
+    intervalMs: options.deadlinePollMs ?? 1_000,
+    onError: (deadline, error) =>
+      console.error(JSON.stringify({ level: 'ERROR', message: 'deadline failed', deadline, error: String(error) })),
+  });
+  let reacting = false;
+  const startDeadlines = async () => {
+    if (reacting) return;
+    reacting = true;
+    await reactor.start();
+    poller.start();
+  };
+  await Promise.all([projector.start(), options.deadlines !== false && startDeadlines()]);
   return {
+    startDeadlines,
     endpoint: options.endpoint,
     tables,
     client,
-    healthy: () => projector.healthy,
-    drain: () => projector.drain(),
+    healthy: () => projector.healthy && (!reacting || (reactor.healthy && poller.healthy)),
+    drain: async () => {
+      await Promise.all([projector.drain(), reacting && reactor.drain()]);
+    },
+    pollDeadlines: () => poller.pollOnce(),
     stop: async () => {
-      await projector.stop();
+      await poller.stop();
+      await Promise.all([projector.stop(), reacting && reactor.stop()]);
       streams.destroy();
     },
   };
