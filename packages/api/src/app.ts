@@ -123,6 +123,21 @@ export const storeApplication = (deps: AppDeps): Application => {
         const scope = await reader.scope(caller.tenantId);
         return (await views.query(viewKeys.studentInterviews(scope, studentId))).map((r) => String(r.interviewId));
       },
+      async nudges(caller, studentId) {
+        if (caller.tenantId === null || !(await mayRead(caller, studentId))) return [];
+        const scope = await reader.scope(caller.tenantId);
+        const rows = await views.query(viewKeys.studentNudges(scope, studentId));
+        return rows
+          .map((r) => ({
+            interviewId: String(r.interviewId),
+            outcome: String(r.outcome),
+            deadlineId: String(r.deadlineId),
+            dueAt: String(r.dueAt),
+            code: typeof r.code === 'string' ? r.code : null,
+            message: typeof r.message === 'string' ? r.message : null,
+          }))
+          .sort((a, b) => b.dueAt.localeCompare(a.dueAt));
+      },
       async referredIds(caller, from) {
         if (caller.tenantId === null || !(await mayRead(caller, from.ownerId))) return [];
         const scope = await reader.scope(caller.tenantId);

@@ -9,6 +9,17 @@ import type { Tenants } from './tenants.ts';
 /** A student as coaches see it: who, and how they are doing (from views). */
 export type StudentView = MemberView & { readonly progress: () => Promise<StudentProgress> };
 
+/** A nudge: a deadline outcome of one interview the student has not answered yet. */
+export interface NudgeView {
+  readonly interviewId: string;
+  /** The outcome (`ThankYouOverdue`, `FollowUpDue`, …). */
+  readonly outcome: string;
+  readonly deadlineId: string;
+  readonly dueAt: string;
+  readonly code: string | null;
+  readonly message: string | null;
+}
+
 /** A provisioned tenant, with its id. */
 export type TenantView = Extract<Tenant, { status: 'ACTIVE' | 'SUSPENDED' }> & { readonly id: string };
 
@@ -57,6 +68,8 @@ export interface Application {
     /** The caller's interviews, oldest first, optionally of some statuses. */
     myInterviewIds(caller: Caller, statuses?: readonly string[] | null): Promise<string[]>;
     myContactIds(caller: Caller): Promise<string[]>;
+    /** A student's open nudges, most recent first, for those who may read the student's data. */
+    nudges(caller: Caller, studentId: string): Promise<NudgeView[]>;
     /** The contacts a contact led its student to (the referral graph's edges from it), for those who may read it. */
     referredIds(caller: Caller, contact: ContactView): Promise<string[]>;
     /** A student's interviews, for those who may read them (none for anyone else). */

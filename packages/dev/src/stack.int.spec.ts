@@ -1,6 +1,6 @@
 import { streamRef } from '@app/event-store';
 import { testDb } from '@app/testing';
-import { ViewReader } from '@app/views';
+import { ViewReader, viewKeys } from '@app/views';
 import { runScenario, World } from '@app/views/fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from './stack.ts';
@@ -75,6 +75,11 @@ describe('deadlines in the local stack', () => {
     const types = async () =>
       (await w.store.readStream(streamRef(w.tenantId, 'Interview', interview))).map((e) => e.type);
     await expect.poll(types, { timeout: 5_000, interval: 50 }).toContain('ThankYouOverdue');
+    // and the student's nudge list shows it, through the projector
+    const reader = new ViewReader(w.views);
+    const nudges = async () =>
+      (await w.views.query(viewKeys.studentNudges(await reader.scope(w.tenantId), student))).map((n) => n.outcome);
+    await expect.poll(nudges, { timeout: 5_000, interval: 50 }).toEqual(['ThankYouOverdue']);
     expect(stack.healthy()).toBe(true);
   });
 });

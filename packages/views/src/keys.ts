@@ -103,6 +103,12 @@ export const viewKeys = {
     pk: viewKeys.cohortDaily(s, cohortId),
     sk: `enrol#${day}`,
   }),
+  /** A student's open nudges: one per interview and deadline outcome. */
+  studentNudges: (s: ViewScope, studentId: string) => `${base(s)}#Nudges#${studentId}`,
+  studentNudge: (s: ViewScope, studentId: string, interviewId: string, outcome: string): ViewKey => ({
+    pk: viewKeys.studentNudges(s, studentId),
+    sk: `${interviewId}#${outcome}`,
+  }),
   studentDeadlines: (s: ViewScope, studentId: string) => `${base(s)}#Deadlines#student#${studentId}`,
   cohortDeadlines: (s: ViewScope, cohortId: string) => `${base(s)}#Deadlines#cohort#${cohortId}`,
   referrals: (s: ViewScope, studentId: string) => `${base(s)}#ReferralGraph#${studentId}`,

@@ -6,6 +6,7 @@ import './interview.ts';
 import './insight.ts';
 import './interviewMutations.ts';
 import './lists.ts';
+import './nudges.ts';
 import './people.ts';
 import './tenant.ts';
 import './viewer.ts';

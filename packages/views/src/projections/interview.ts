@@ -95,6 +95,41 @@ export const pendingItems = (s: ActiveInterview, live: readonly Recorded[]): Pen
   return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 };
 
+/** What the student does that answers a nudge of each kind (after it fell due). */
+const ANSWERED_BY: Readonly<Record<string, readonly string[]>> = {
+  FollowUpDue: ['FollowUpSent', 'ReplyReceived', 'InterviewClosed'],
+  OutreachAbandoned: ['ReplyReceived', 'FollowUpSent', 'InterviewClosed'],
+  SecondContactDue: ['ReplyReceived', 'InterviewClosed'],
+  MeetingPrepDue: ['MeetingHeld', 'MeetingCancelled', 'InterviewClosed'],
+  ThankYouOverdue: ['ThankYouSent', 'InterviewClosed'],
+  CommitmentOverdue: ['CommitmentFulfilled', 'InterviewClosed'],
+  KeepInTouchDue: ['KeepInTouchLogged', 'ThankYouSent'],
+};
+
+/**
+ * The student's nudges from this interview: each deadline outcome not yet answered by what the
+ * student did after it, the latest of each kind (at most one open nudge per interview and kind).
+ */
+export const nudgeItems = (live: readonly Recorded[]) => {
+  const open = new Map<string, Recorded>();
+  for (const e of live) {
+    if (OUTCOMES.has(e.type)) open.set(e.type, e);
+    for (const [outcome, answers] of Object.entries(ANSWERED_BY)) {
+      if (answers.includes(e.type)) open.delete(outcome);
+    }
+  }
+  return [...open.values()].map((e) => {
+    const advice = e.meta.advice?.[0];
+    return {
+      outcome: e.type,
+      deadlineId: (e.data as { deadlineId: string }).deadlineId,
+      dueAt: e.occurredAt,
+      code: advice?.code ?? null,
+      message: advice?.message ?? null,
+    };
+  });
+};
+
 const latest = (times: readonly string[]) => times.reduce<string | null>((a, t) => (a === null || t > a ? t : a), null);
 
 /** The interview's contribution to every view, given all its events up to some version. */
@@ -169,6 +204,14 @@ export const interviewContribution = (events: readonly Recorded[], env: Projecti
       `pd_${interviewId}`,
       pending.map((p) => ({ ...p })),
     );
+
+  for (const nudge of nudgeItems(live)) {
+    c.item(viewKeys.studentNudge(env.scope, student, interviewId, nudge.outcome), {
+      interviewId,
+      studentId: student,
+      ...nudge,
+    });
+  }
 
   const armed = interviewDeadlines(state);
   const next = armed[0] ?? null;
