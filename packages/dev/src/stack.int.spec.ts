@@ -80,6 +80,9 @@ describe('deadlines in the local stack', () => {
     const nudges = async () =>
       (await w.views.query(viewKeys.studentNudges(await reader.scope(w.tenantId), student))).map((n) => n.outcome);
     await expect.poll(nudges, { timeout: 5_000, interval: 50 }).toEqual(['ThankYouOverdue']);
+    // the university's other systems hear of it on the bus, with ids only
+    const published = () => stack?.bus.published.map((e) => e.detailType) ?? [];
+    await expect.poll(published, { timeout: 5_000, interval: 50 }).toContain('Interview.ThankYouOverdue.v1');
     expect(stack.healthy()).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createPublisher, InProcessBus } from '@app/bus';
 import {
   createDeadlineConsumer,
   createDeadlineHandler,
@@ -9,15 +10,16 @@ import {
 } from '@app/deadlines';
 import { CommandHandler } from '@app/event-store';
 import { createTables, localClientConfig } from '@app/local';
-import { LocalStreamRunner, type StreamLogger, streamBatchHandler } from '@app/streams';
+import { LocalStreamRunner, type StreamLogger, streamBatchHandler, together } from '@app/streams';
 import { type TableNames, tableNames } from '@app/tables';
 import { createProjector, viewsStore } from '@app/views';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 
 // The local twin of the AWS side, around a running DynamoDB Local: the tables, the two stream
-// consumers Lambda would run (the projector; the reactor with the deadline consumer), and the
-// local scheduler's poller calling the deadline handler, as EventBridge Scheduler would.
+// readers Lambda would run (the projector; the reactor: the deadline consumer and the publisher
+// to an in-process bus), and the local scheduler's poller calling the deadline handler, as
+// EventBridge Scheduler would.
 
 export interface LocalStack {
   readonly endpoint: string;
@@ -27,6 +29,8 @@ export interface LocalStack {
   healthy(): boolean;
   /** Resolves when every event written so far has been projected and reacted to. */
   drain(): Promise<void>;
+  /** The in-process integration bus the publisher sends to (EventBridge in AWS). */
+  readonly bus: InProcessBus;
   /** Starts the reactor and the deadline poller, when the stack was started without them. */
   startDeadlines(): Promise<void>;
   /** Fires the deadlines due now (the poller does so every second anyway); says how many. */
@@ -70,6 +74,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const now = options.now ?? (() => new Date());
   const policyOf = tenantPolicies(store);
   const scheduler = new LocalScheduler(client, tables.views);
+  // EventBridge's local twin: what the university's other systems would subscribe to
+  const bus = new InProcessBus();
   const fire = createDeadlineHandler({ store, handler: new CommandHandler(store), now, policyOf });
   const reactor = new LocalStreamRunner({
     dynamo: client,
@@ -77,7 +83,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     eventsTable: tables.events,
     viewsTable: tables.views,
     consumerName: 'reactor',
-    handler: streamBatchHandler(createDeadlineConsumer({ store, scheduler, fire, policyOf, now })),
+    handler: streamBatchHandler(
+      together('reactor', [
+        createDeadlineConsumer({ store, scheduler, fire, policyOf, now }),
+        createPublisher({ client, eventsTable: tables.events, bus }),
+      ]),
+    ),
     ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
     ...(options.logger && { logger: options.logger }),
   });
@@ -98,6 +109,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   };
   await Promise.all([projector.start(), options.deadlines !== false && startDeadlines()]);
   return {
+    bus,
     startDeadlines,
     endpoint: options.endpoint,
     tables,

@@ -5,4 +5,5 @@ export * from './lambda.ts';
 export * from './localRunner.ts';
 export * from './logger.ts';
 export { isEventRecord, recordedAtOf } from './records.ts';
+export * from './together.ts';
 export * from './types.ts';
