@@ -13,6 +13,16 @@
  */
 import type { DecidedEvent, Decider, TenantId } from '@app/core';
 import {
+  createDeadlineConsumer,
+  createDeadlineHandler,
+  type DeadlineRef,
+  type Fired,
+  LocalDeadlinePoller,
+  LocalScheduler,
+  scheduleName,
+  tenantPolicies,
+} from '@app/deadlines';
+import {
   contactDecider,
   DEFAULT_POLICY,
   type Deadline,
@@ -44,17 +54,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-// @app/deadlines is not a dependency of @app/test (yet): imported by path meanwhile.
-import {
-  createDeadlineConsumer,
-  createDeadlineHandler,
-  type DeadlineRef,
-  type Fired,
-  LocalDeadlinePoller,
-  LocalScheduler,
-  scheduleName,
-  tenantPolicies,
-} from '../../packages/deadlines/src/index.ts';
 import { percentile, timed } from './stats.ts';
 
 /** Deadlines fired in each throughput round (fresh interviews each round). */

@@ -43,6 +43,7 @@ const BY_NAME: Readonly<Record<string, number>> = {
   'AddResearchNoteInput.text': MAX_CHARS.researchNote,
   'AddQuestionInput.text': MAX_CHARS.question,
   idempotencyKey: MAX_IDEMPOTENCY_KEY,
+  deadlineId: MAX_CHARS.id,
   // IANA zone names are short ("America/Argentina/ComodRivadavia" is among the longest)
   timeZone: 64,
 };

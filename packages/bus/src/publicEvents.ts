@@ -192,6 +192,7 @@ export const PUBLICATION = {
     'the interview ended; open commitments were cancelled',
     field('cancelledCommitmentIds', 'ids', 'the commitments closing cancelled', 'cancelledCommitments'),
   ),
+  NudgeDismissed: internal('a student tidying its own reminder list: nothing another system acts on'),
   EntryVoided: published(
     'the student voided a mis-logged entry: it counts as never having happened',
     fields(

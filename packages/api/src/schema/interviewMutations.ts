@@ -248,6 +248,13 @@ interviewMutation(
   (i) => ({ type: 'VoidEntry', version: i.version, reason: i.reason }),
 );
 
+interviewMutation(
+  'dismissNudge',
+  'DismissNudgeInput',
+  (t) => ({ deadlineId: t.string({ required: true }) }),
+  (i) => ({ type: 'DismissNudge', deadlineId: i.deadlineId }),
+);
+
 const ReferralPayload = builder
   .objectRef<{ interview: InterviewView; contact: ContactView; advice: readonly Advice[] }>('ReferralPayload')
   .implement({

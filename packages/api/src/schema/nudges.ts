@@ -16,6 +16,7 @@ const Nudge = builder.objectRef<NudgeView>('Nudge').implement({
       description: 'The deadline kind (`THANK_YOU_OVERDUE`, …).',
       resolve: (n) => KIND_OF[n.outcome] ?? n.outcome,
     }),
+    deadlineId: t.exposeString('deadlineId', { description: 'What `dismissNudge` names to put it away.' }),
     dueAt: t.field({ type: 'DateTime', resolve: (n) => n.dueAt }),
     code: t.exposeString('code', { nullable: true, description: 'The rule behind it (RULES.md).' }),
     message: t.exposeString('message', { nullable: true }),

@@ -60,6 +60,7 @@ export type InterviewCommand =
     }
   | { type: 'CloseInterview'; outcome?: string | null }
   | { type: 'VoidEntry'; version: number; reason: string }
+  | { type: 'DismissNudge'; deadlineId: string }
   | DeadlineCommand;
 
 /** Time acting on the stream: the deadline handler sends these when a deadline fires. */

@@ -12,7 +12,7 @@ import {
 } from './after.ts';
 import type { InterviewCommand, InterviewContext } from './commands.ts';
 import { fireDeadline } from './deadlines.ts';
-import type { InterviewEvent } from './events.ts';
+import type { DeadlineOutcome, InterviewEvent } from './events.ts';
 import { addQuestion, addResearchNote, cancelMeeting, removeQuestion, scheduleMeeting } from './preparing.ts';
 import { planInterview, recordFollowUp, recordOutreach, recordReply } from './reachingOut.ts';
 import {
@@ -34,6 +34,28 @@ const closeInterview = (
   const outcome = command.outcome?.trim() ? text('outcome', command.outcome, { max: MAX_CHARS.outcome }) : null;
   const cancelledCommitments = s.commitments.filter((c) => c.status === 'OPEN').map((c) => c.id);
   return decided([emit(s, 'InterviewClosed', { outcome, cancelledCommitments }, ctx.now)]);
+};
+
+/**
+ * `dismissNudge`: the student puts away what time recorded for one deadline (it has seen it). A
+ * nudge dismissed already is dismissed (nothing is recorded twice); one time never recorded is
+ * the client's mistake.
+ */
+const dismissNudge = (
+  command: Extract<InterviewCommand, { type: 'DismissNudge' }>,
+  s: ActiveInterview,
+  ctx: InterviewContext,
+): InterviewDecision => {
+  const outcome = s.entries.find(
+    (e) => isOutcome(e.type) && (e.data as { deadlineId?: string }).deadlineId === command.deadlineId,
+  );
+  if (!outcome)
+    throw new InvalidInputError('deadlineId', `nothing fell due as ${command.deadlineId} on this interview`);
+  const dismissed = s.entries.some((e) => e.type === 'NudgeDismissed' && e.data.deadlineId === command.deadlineId);
+  if (dismissed) return decided([]);
+  return decided([
+    emit(s, 'NudgeDismissed', { deadlineId: command.deadlineId, outcome: outcome.type as DeadlineOutcome }, ctx.now),
+  ]);
 };
 
 /**
@@ -115,6 +137,8 @@ const decide = (command: InterviewCommand, state: InterviewState, ctx: Interview
       return closeInterview(command, state, ctx);
     case 'VoidEntry':
       return voidEntry(command, state, ctx);
+    case 'DismissNudge':
+      return dismissNudge(command, state, ctx);
     case 'FollowUpDue':
     case 'SecondContactDue':
     case 'OutreachAbandoned':

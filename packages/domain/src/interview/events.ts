@@ -178,6 +178,19 @@ export const InterviewClosed = defineEvent('InterviewClosed', {
     cancelledCommitments: z.array(z.string()).readonly(),
   }),
 });
+export const DEADLINE_OUTCOMES = [
+  'FollowUpDue',
+  'SecondContactDue',
+  'OutreachAbandoned',
+  'MeetingPrepDue',
+  'ThankYouOverdue',
+  'CommitmentOverdue',
+  'KeepInTouchDue',
+] as const;
+/** The student put a nudge away (a deadline outcome it has seen and will not act on). */
+export const NudgeDismissed = defineEvent('NudgeDismissed', {
+  schema: z.strictObject({ deadlineId: z.string().min(1).max(100), outcome: z.enum(DEADLINE_OUTCOMES) }),
+});
 export const EntryVoided = defineEvent('EntryVoided', {
   schema: z.strictObject({
     version: z.number().int().positive(),
@@ -233,6 +246,7 @@ export const INTERVIEW_EVENTS = [
   KeepInTouchLogged,
   InterviewClosed,
   EntryVoided,
+  NudgeDismissed,
   FollowUpDue,
   SecondContactDue,
   OutreachAbandoned,
@@ -262,6 +276,7 @@ type Defined =
   | EventOf<typeof KeepInTouchLogged>
   | EventOf<typeof InterviewClosed>
   | EventOf<typeof EntryVoided>
+  | EventOf<typeof NudgeDismissed>
   | EventOf<typeof FollowUpDue>
   | EventOf<typeof SecondContactDue>
   | EventOf<typeof OutreachAbandoned>
@@ -275,16 +290,10 @@ export type InterviewEventType = InterviewEvent['type'];
 export type EventData<T extends InterviewEventType> = Extract<InterviewEvent, { type: T }>['data'];
 
 /** The events time produces (a deadline falling due): never logged by a student, never voided. */
-export const DEADLINE_OUTCOMES = [
-  'FollowUpDue',
-  'SecondContactDue',
-  'OutreachAbandoned',
-  'MeetingPrepDue',
-  'ThankYouOverdue',
-  'CommitmentOverdue',
-  'KeepInTouchDue',
-] as const satisfies readonly InterviewEventType[];
 export type DeadlineOutcome = (typeof DEADLINE_OUTCOMES)[number];
+// every outcome is an event type (checked here, apart, as NudgeDismissed's schema names them)
+const OUTCOMES_ARE_EVENTS: readonly InterviewEventType[] = DEADLINE_OUTCOMES;
+void OUTCOMES_ARE_EVENTS;
 
 /** Which outcome settles each kind of deadline. */
 export const OUTCOME_OF: Readonly<Record<DeadlineKind, DeadlineOutcome>> = {

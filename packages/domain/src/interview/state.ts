@@ -5,6 +5,7 @@ import {
   DEADLINE_OUTCOMES,
   type DeadlineKind,
   type DeadlineOutcome,
+  INTERVIEW_STATUSES,
   type InterviewEvent,
   type InterviewEventType,
   type InterviewStatus,
@@ -101,6 +102,7 @@ export const ACCEPTED_IN: Readonly<
   CommitmentFulfilled: AFTER_MEETING,
   KeepInTouchLogged: [...AFTER_MEETING, 'CLOSED'],
   InterviewClosed: ['PLANNED', 'AWAITING_REPLY', 'ACCEPTED', 'DECLINED', 'UNRESPONSIVE', 'SCHEDULED', ...AFTER_MEETING],
+  NudgeDismissed: INTERVIEW_STATUSES,
 };
 
 export const isOutcome = (type: InterviewEventType): type is DeadlineOutcome =>
@@ -185,6 +187,7 @@ const applyTo = (s: ActiveInterview, e: Entry): ActiveInterview => {
   switch (e.type) {
     case 'InterviewPlanned':
     case 'EntryVoided':
+    case 'NudgeDismissed':
       return s;
     case 'OutreachSent': {
       const { replyDeadline: reply, secondContactDueAt } = e.data;

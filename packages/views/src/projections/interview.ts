@@ -40,7 +40,8 @@ export interface PendingItem {
 
 const OUTCOMES: ReadonlySet<string> = new Set(DEADLINE_OUTCOMES);
 /** The student's own doing: not what time recorded, not a correction. */
-const isOwn = (e: Recorded) => !OUTCOMES.has(e.type) && e.type !== 'EntryVoided';
+/** The student's own networking: not what time recorded, not corrections, not tidying reminders. */
+const isOwn = (e: Recorded) => !OUTCOMES.has(e.type) && e.type !== 'EntryVoided' && e.type !== 'NudgeDismissed';
 
 /** Every event of the bucket-counted kinds, by the metric it counts for (DESIGN.md §6). */
 const COUNTED: Partial<Record<InterviewEvent['type'], string>> = {
@@ -112,8 +113,12 @@ const ANSWERED_BY: Readonly<Record<string, readonly string[]>> = {
  */
 export const nudgeItems = (live: readonly Recorded[]) => {
   const open = new Map<string, Recorded>();
+  const deadlineOf = (e: Recorded | undefined) => (e?.data as { deadlineId?: string } | undefined)?.deadlineId;
   for (const e of live) {
     if (OUTCOMES.has(e.type)) open.set(e.type, e);
+    if (e.type === 'NudgeDismissed' && deadlineOf(open.get(e.data.outcome)) === e.data.deadlineId) {
+      open.delete(e.data.outcome);
+    }
     for (const [outcome, answers] of Object.entries(ANSWERED_BY)) {
       if (answers.includes(e.type)) open.delete(outcome);
     }
@@ -122,7 +127,7 @@ export const nudgeItems = (live: readonly Recorded[]) => {
     const advice = e.meta.advice?.[0];
     return {
       outcome: e.type,
-      deadlineId: (e.data as { deadlineId: string }).deadlineId,
+      deadlineId: deadlineOf(e) ?? '',
       dueAt: e.occurredAt,
       code: advice?.code ?? null,
       message: advice?.message ?? null,
