@@ -22,7 +22,20 @@ export interface DeadlineConsumerDeps {
   readonly fire: (deadline: DeadlineRef) => Promise<unknown>;
   readonly policyOf: (tenantId: TenantId) => Promise<Policy>;
   readonly now?: () => Date;
+  /** Told of an interview whose deadlines could not be brought in line (its records are redelivered). */
+  readonly onError?: (stream: StreamRef, error: unknown) => void;
 }
+
+const logError = (stream: StreamRef, error: unknown) =>
+  console.error(
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'deadlines not reconciled; the records will be delivered again',
+      tenantId: stream.scope,
+      streamId: stream.id,
+      error: String(error),
+    }),
+  );
 
 const fold = (events: readonly RecordedEvent[]): InterviewState =>
   events.reduce((s, e) => interviewDecider.evolve(s, e as never), interviewDecider.initialState as InterviewState);
@@ -81,7 +94,8 @@ export const createDeadlineConsumer = (deps: DeadlineConsumerDeps): StreamConsum
         [...touched.values()].map(async (t) => {
           try {
             await reconcile(t.stream, t.from, t.to);
-          } catch {
+          } catch (error) {
+            (deps.onError ?? logError)(t.stream, error);
             failed.push(...t.records);
           }
         }),

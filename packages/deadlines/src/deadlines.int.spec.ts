@@ -162,4 +162,28 @@ describe('deadlines on a controlled clock', () => {
       'FOLLOW_UP_DUE',
     );
   });
+
+  it('fails the records of an interview whose schedule could not be armed, so they come again', async () => {
+    const w = new World(testDb(), { start: '2026-09-01T09:00:00.000Z' });
+    await w.provision();
+    const student = await w.member(['STUDENT']);
+    const id = await w.plan(student, await w.contact(student));
+    await w.interview(student, id, { type: 'RecordOutreach', channel: 'EMAIL', sentAt: w.now });
+    const errors: string[] = [];
+    const consumer = createDeadlineConsumer({
+      store: w.store,
+      scheduler: {
+        arm: async () => Promise.reject(new Error('ThrottlingException')),
+        disarm: async () => undefined,
+      },
+      fire: async () => undefined,
+      policyOf: async () => w.policy,
+      now: () => new Date(w.now),
+      onError: (stream, error) => errors.push(`${stream.id}: ${String(error)}`),
+    });
+    const records = await w.records();
+    const interviewRecords = records.filter((r) => r.item.pk?.S?.includes('#Interview#')).map((r) => r.sequenceNumber);
+    expect([...(await consumer.consume(records)).failed].sort()).toEqual(interviewRecords.sort());
+    expect(errors).toEqual([`${id}: Error: ThrottlingException`]);
+  });
 });
