@@ -1,9 +1,10 @@
 import { toLambdaItem } from '@app/streams';
+import { lambdaRecord } from '@app/streams/fixtures';
 import { testDb } from '@app/testing';
 import { ViewReader } from '@app/views';
 import { runScenario, World } from '@app/views/fixtures';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The Lambda handler module as deployed: configured from its environment, given a stream event
@@ -40,20 +41,12 @@ afterAll(() => {
   for (const name of ENV) delete process.env[name];
 });
 
-const record = (item: Parameters<typeof toLambdaItem>[0], sequence: string, eventName = 'INSERT'): DynamoDBRecord =>
-  ({
-    eventID: sequence,
-    eventName,
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'local',
-    dynamodb: {
-      Keys: { pk: { S: item.pk?.S as string }, sk: { N: item.sk?.N as string } },
-      NewImage: toLambdaItem(item),
-      SequenceNumber: sequence,
-      StreamViewType: 'NEW_IMAGE',
-    },
-  }) as DynamoDBRecord;
+/** An event item as a stream record Lambda hands over. */
+const record = (
+  item: Parameters<typeof toLambdaItem>[0],
+  sequence: string,
+  eventName: 'INSERT' | 'MODIFY' = 'INSERT',
+) => lambdaRecord(sequence, eventName, toLambdaItem(item));
 
 describe('the projector Lambda', () => {
   it('projects a batch, skips what is not an event, and reports only the stream it could not read', async () => {

@@ -1,10 +1,11 @@
 import { scheduleName } from '@app/deadlines';
 import { toLambdaItem } from '@app/streams';
+import { lambdaRecord } from '@app/streams/fixtures';
 import { testDb } from '@app/testing';
 import { World } from '@app/views/fixtures';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createReactor } from './reactor.ts';
@@ -12,18 +13,12 @@ import { createReactor } from './reactor.ts';
 // The reactor Lambda on a stream batch as Lambda delivers it: DynamoDB Local for the events,
 // Scheduler and EventBridge (no local form) mocked at the AWS API.
 
-const record = (item: Parameters<typeof toLambdaItem>[0], sequence: string): DynamoDBRecord =>
-  ({
-    eventID: sequence,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    dynamodb: {
-      Keys: { pk: { S: item.pk?.S as string }, sk: { N: item.sk?.N as string } },
-      NewImage: toLambdaItem(item),
-      SequenceNumber: sequence,
-      StreamViewType: 'NEW_IMAGE',
-    },
-  }) as DynamoDBRecord;
+/** An event item as a stream record Lambda hands over. */
+const record = (
+  item: Parameters<typeof toLambdaItem>[0],
+  sequence: string,
+  eventName: 'INSERT' | 'MODIFY' = 'INSERT',
+) => lambdaRecord(sequence, eventName, toLambdaItem(item));
 
 describe('the reactor Lambda', () => {
   it('arms the outreach’s follow-up on Scheduler and publishes what happened on the bus', async () => {
