@@ -13,7 +13,8 @@ export const LAMBDA_BUNDLING = {
   target: 'node22',
   mainFields: ['module', 'main'],
   external: [] as string[],
-  sourcemap: false,
+  // beside the bundle (index.mjs.map), not inside it: the code Lambda loads is the size measured
+  sourcemap: 'external',
   // some CommonJS dependencies call require(): give the ES module one
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 } as const;

@@ -53,4 +53,11 @@ describe('the data stack', () => {
     });
     synth('dev').allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
   });
+
+  it('keeps the master key of the data keys in KMS, rotated, and never deleted in production', () => {
+    synth('dev').hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const prod = synth('prod');
+    prod.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(Object.keys(synth('dev').findResources('AWS::KMS::Key'))).toHaveLength(1);
+  });
 });
