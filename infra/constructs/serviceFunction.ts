@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLING } from '../../services/bundling.ts';
+import { NAG_REASONS } from './nag.ts';
 
 // One Lambda function of `services/`: nodejs22.x on arm64, bundled by esbuild from the workspace
 // (no Docker) exactly as `pnpm bench` bundles it (services/bundling.ts), with its source map
@@ -59,5 +60,12 @@ export class ServiceFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+    Validations.of(this.fn).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: NAG_REASONS.basicExecution,
+      },
+      { id: 'AwsSolutions-L1', reason: NAG_REASONS.runtime },
+    );
   }
 }

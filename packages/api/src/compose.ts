@@ -7,12 +7,13 @@ import { Authenticator, type TokenRules } from './auth.ts';
 import { memberRolesFrom } from './members.ts';
 import type { Identities } from './people.ts';
 import { schema } from './schema/index.ts';
-import { type ApiOptions, createApi } from './server.ts';
+import { type ApiOptions, createApi, unscoped } from './server.ts';
 
 // The API on the two tables: what the Lambda handler and the local server both compose, so
 // they differ only in where their parts come from (KMS or a key file, Cognito or the dev issuer).
 
-export interface TablesApiDeps extends Pick<ApiOptions, 'production' | 'logger' | 'corsOrigins' | 'graphqlEndpoint'> {
+export interface TablesApiDeps
+  extends Pick<ApiOptions, 'production' | 'logger' | 'corsOrigins' | 'graphqlEndpoint' | 'tenantScope'> {
   readonly client: DynamoDBClient;
   readonly tables: TableNames;
   readonly keyWrapper: KeyWrapper;
@@ -43,13 +44,20 @@ export const applicationOnTables = (
 
 export const apiOnTables = (deps: TablesApiDeps) => {
   const { store, app } = applicationOnTables(deps);
+  const scope = deps.tenantScope ?? unscoped;
+  const memberRoles = memberRolesFrom(store);
   return createApi({
     schema,
-    authenticator: new Authenticator(deps.tokenRules, memberRolesFrom(store)),
+    // The member's roles are read as the token's tenant: the token's signature is verified by
+    // then, and its own member stream is all the check reads, so it needs nothing wider.
+    authenticator: new Authenticator(deps.tokenRules, (tenantId, userId) =>
+      scope(tenantId, () => memberRoles(tenantId, userId)),
+    ),
     app,
     production: deps.production,
     ...(deps.logger && { logger: deps.logger }),
     ...(deps.corsOrigins && { corsOrigins: deps.corsOrigins }),
     ...(deps.graphqlEndpoint && { graphqlEndpoint: deps.graphqlEndpoint }),
+    ...(deps.tenantScope && { tenantScope: deps.tenantScope }),
   });
 };

@@ -8,3 +8,4 @@ export * from './lambda.ts';
 export * from './members.ts';
 export { schema } from './schema/index.ts';
 export * from './server.ts';
+export * from './userTenants.ts';

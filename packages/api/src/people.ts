@@ -15,6 +15,7 @@ import type { Caller } from './auth.ts';
 import type { Commands } from './commands.ts';
 import { apiError } from './errors.ts';
 import { stateOf } from './state.ts';
+import { recordUserTenant } from './userTenants.ts';
 
 // Members and cohorts, as a university's admin runs them. Enrolling a student claims the
 // enrolment item under the student in the same write as the cohort's event (DESIGN.md §4):
@@ -73,6 +74,9 @@ export class People {
     // before the identity provider creates a user for a university that may not write
     await this.commands.writable(caller);
     const id = await this.identities.userFor(tenantId, input.email, input.name);
+    // the user's university on the control plane's map (what its tokens' tenant_id comes
+    // from), before its member stream: a user another university holds is refused here
+    await recordUserTenant(this.store, id, tenantId);
     const command: MemberCommand = { type: 'InviteMember', email: input.email, name: input.name, roles: [input.role] };
     const result = await this.commands.send({
       caller,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TenantId } from '@app/core';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import {
   type DocumentNode,
@@ -41,7 +42,18 @@ export interface ApiOptions {
   readonly rateLimiter?: RateLimiter;
   /** Origins browsers may call from; none in production unless given, any in dev. */
   readonly corsOrigins?: readonly string[];
+  /** Whose credentials each request's table calls use (in AWS); locally none is given and nothing changes. */
+  readonly tenantScope?: TenantScope;
 }
+
+/**
+ * Runs work as a tenant, or on the control plane (`null`): in AWS the table calls made inside it
+ * use that tenant's scoped credentials, or the function's own (DESIGN.md §8, the third wall).
+ */
+export type TenantScope = <T>(tenantId: TenantId | null, work: () => T) => T;
+
+/** No scoping: the local server, and tests. */
+export const unscoped: TenantScope = (_tenantId, work) => work();
 
 /** What the server logs through: Powertools' Logger in Lambda, JSON lines locally. */
 export interface ApiLogger {
@@ -180,6 +192,41 @@ const literalNumbers: Plugin = {
     })),
 };
 
+/**
+ * Each operation runs as its verified caller's tenant, once the context has verified it. The
+ * operator (no tenant) runs on the control plane, as does a caller that failed to verify (every
+ * field refuses it before any read).
+ */
+const asCallersTenant = (scope: TenantScope): Plugin<ApiContext> => ({
+  onExecute: ({ args, executeFn, setExecuteFn }) => {
+    const caller = args.contextValue.caller;
+    const tenantId = caller instanceof Error ? null : caller.tenantId;
+    setExecuteFn((execution) => scope(tenantId, () => executeFn(execution)));
+  },
+});
+
+/**
+ * Member administration (invite, remove, change roles) runs on the control plane once the
+ * schema's TENANT_ADMIN check has passed (DESIGN.md §8): it also writes the `_platform` sub →
+ * tenant map, which no tenant's credentials reach. Everything else of the application runs as
+ * the request's tenant.
+ */
+const withControlPlane = (app: Application, scope: TenantScope): Application => {
+  const { people } = app;
+  return {
+    ...app,
+    people: {
+      member: (caller, id) => people.member(caller, id),
+      cohort: (caller, id) => people.cohort(caller, id),
+      cohortCommand: (caller, cohortId, command, key) => people.cohortCommand(caller, cohortId, command, key),
+      memberIds: (caller, role) => people.memberIds(caller, role),
+      invite: (caller, input) => scope(null, () => people.invite(caller, input)),
+      remove: (caller, input) => scope(null, () => people.remove(caller, input)),
+      changeRoles: (caller, input) => scope(null, () => people.changeRoles(caller, input)),
+    },
+  };
+};
+
 const noIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
 };
@@ -188,6 +235,8 @@ export const createApi = (options: ApiOptions): YogaServerInstance<ServerContext
   const endpoint = options.graphqlEndpoint ?? '/graphql';
   const limiter = options.rateLimiter ?? new RateLimiter();
   const logger = options.logger ?? jsonLogger;
+  const scope = options.tenantScope ?? unscoped;
+  const app = options.tenantScope ? withControlPlane(options.app, scope) : options.app;
   const cors = options.corsOrigins
     ? { origin: [...options.corsOrigins], methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] }
     : !options.production;
@@ -213,7 +262,7 @@ export const createApi = (options: ApiOptions): YogaServerInstance<ServerContext
           extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '1' } } },
         });
       }
-      return { requestId: requestId ?? request.headers.get('x-request-id') ?? randomUUID(), caller, app: options.app };
+      return { requestId: requestId ?? request.headers.get('x-request-id') ?? randomUUID(), caller, app };
     },
     maskedErrors: {
       maskError: (error) => {
@@ -238,6 +287,8 @@ export const createApi = (options: ApiOptions): YogaServerInstance<ServerContext
         blockFieldSuggestion: { enabled: options.production },
       }),
       ...(options.production ? [noIntrospection] : []),
+      // last, so that it wraps whatever the plugins before it made of execution
+      ...(options.tenantScope ? [asCallersTenant(scope)] : []),
     ],
   });
 };

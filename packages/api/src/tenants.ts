@@ -18,6 +18,7 @@ import type { TenantView } from './context.ts';
 import { apiError } from './errors.ts';
 import type { Identities, MemberView } from './people.ts';
 import { stateOf } from './state.ts';
+import { recordUserTenant } from './userTenants.ts';
 
 // The operator provisions universities; a university's admin tunes its policy. Provisioning
 // first registers the tenant on the control plane (its slug unique across the platform, its id
@@ -77,6 +78,8 @@ export class Tenants {
       ...(key && { idempotencyKey: key }),
     });
     const adminId = await this.identities.userFor(tenantId, input.adminEmail, input.adminName);
+    // the admin's university on the control plane's map (see People.invite)
+    await recordUserTenant(this.store, adminId, tenantId);
     const invited = await this.handler.handle({
       stream: streamRef(tenantId, 'Member', adminId),
       decider: memberDecider,

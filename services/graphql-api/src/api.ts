@@ -4,11 +4,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { GraphqlDeps } from './deps.ts';
+import { runAsTenant } from './tenantCredentials.ts';
 
 // The GraphQL Lambda: API Gateway HTTP API (payload v2, not streaming) → yoga → a structured
 // result. The caller is verified in-app from the bearer token and must be the one API Gateway's
 // JWT authorizer verified. Production settings always: no introspection, no GraphiQL, and no
-// dev routes (`/dev/token` exists only in the local server).
+// dev routes (`/dev/token` exists only in the local server). Each request's work runs as its
+// caller's tenant, which the clients' credentials provider turns into that tenant's scoped
+// credentials (tenantCredentials.ts; DESIGN.md §8).
 
 export const createHandler = (deps: GraphqlDeps, logger = new Logger({ serviceName: 'graphql-api' })) => {
   const apiLogger: ApiLogger = {
@@ -24,6 +27,7 @@ export const createHandler = (deps: GraphqlDeps, logger = new Logger({ serviceNa
     logger: apiLogger,
     corsOrigins: deps.corsOrigins,
     graphqlEndpoint: deps.graphqlPath,
+    tenantScope: runAsTenant,
   });
   return middy<APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -3,7 +3,9 @@ import { type KeyWrapper, kmsKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
 import { createRemoteJWKSet } from 'jose';
+import { tenantCredentials } from './tenantCredentials.ts';
 
 // The GraphQL Lambda's composition root in AWS: everything from the stack's environment. The
 // local server (`pnpm dev`) composes the same API with DynamoDB Local, a key file and the dev issuer.
@@ -48,10 +50,16 @@ export const lambdaDeps = (env: Env = process.env): GraphqlDeps => {
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
+  // the request's tenant's scoped credentials, or the function's own for the control plane; a
+  // missing role refuses every tenant's call rather than falling back to the wider role
+  const credentials = tenantCredentials({
+    sts: new STSClient({ region }),
+    roleArn: env.TENANT_ROLE_ARN?.trim() || undefined,
+  });
   return {
-    client: new DynamoDBClient({}),
+    client: new DynamoDBClient({ credentials }),
     tables: { events: required('EVENTS_TABLE'), views: required('VIEWS_TABLE') },
-    keyWrapper: kmsKeyWrapper(new KMSClient({}), required('KMS_KEY_ID')),
+    keyWrapper: kmsKeyWrapper(new KMSClient({ credentials }), required('KMS_KEY_ID')),
     tokenRules: cognitoRules(region, required('USER_POOL_ID'), list('USER_POOL_CLIENT_IDS')),
     corsOrigins: env.CORS_ORIGINS ? list('CORS_ORIGINS') : [],
     graphqlPath: env.GRAPHQL_PATH?.trim() || '/graphql',
