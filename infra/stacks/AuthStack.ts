@@ -78,8 +78,10 @@ export class AuthStack extends Stack {
     this.userPoolClient = this.userPool.addClient('StudentFrontend', {
       userPoolClientName: `ii-${stage}-student-frontend`,
       generateSecret: false,
-      authFlows: { userSrp: true, userPassword: false, adminUserPassword: false, custom: false },
-      // the frontend signs in with SRP from the app, not through a hosted page
+      // the frontend signs in with SRP from the app, not through a hosted page; ADMIN_USER_PASSWORD
+      // needs AWS credentials allowed cognito-idp:AdminInitiateAuth (an operator's first token, the
+      // README's deploy walkthrough), never reachable from a browser
+      authFlows: { userSrp: true, userPassword: false, adminUserPassword: true, custom: false },
       disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

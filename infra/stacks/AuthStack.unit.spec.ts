@@ -100,6 +100,7 @@ describe('the auth stack', () => {
       AllowedOAuthFlowsUserPoolClient: false,
     });
     expect([...(client.Properties.ExplicitAuthFlows as string[])].sort()).toEqual([
+      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       'ALLOW_REFRESH_TOKEN_AUTH',
       'ALLOW_USER_SRP_AUTH',
     ]);
