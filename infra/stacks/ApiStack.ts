@@ -22,7 +22,8 @@ import { ServiceFunction } from '../constructs/serviceFunction.ts';
 // pool's access tokens for its client, the Lambda behind it, and the two roles its table calls
 // run with. A tenant's request runs as a session of the tenant-scoped role, tagged with its
 // tenant, whose policy reaches only keys that begin with that tenant's id (the third wall); the
-// Lambda's own role is the control plane's and reaches only what the control plane writes.
+// Lambda's own role is the control plane's and reaches only what the control plane writes, and
+// the user pool's invitations.
 
 export interface ApiStackProps extends StackProps {
   readonly stage: string;
@@ -76,6 +77,9 @@ export const CONTROL_PLANE_ACTIONS = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   write: ['dynamodb:PutItem'],
 } as const;
+
+/** What member administration asks of the user pool (services/graphql-api/src/cognitoIdentities.ts). */
+export const USER_POOL_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'] as const;
 
 /** The data keys are wrapped with this encryption context only (packages/event-store/src/kms.ts). */
 const DATA_KEY_CONTEXT = { StringEquals: { 'kms:EncryptionContext:purpose': 'data-key' } };
@@ -168,6 +172,17 @@ export class ApiStack extends Stack {
         actions: ['kms:Encrypt', 'kms:Decrypt'],
         resources: [dataKey.keyArn],
         conditions: DATA_KEY_CONTEXT,
+      }),
+    );
+
+    // Member administration creates the pool's users (Cognito emails the temporary password) and
+    // finds one already there: those two actions, on this pool only. No group membership, no
+    // deletion, no attribute writes: a member's roles and removal are its member stream.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'InviteUsers',
+        actions: [...USER_POOL_ACTIONS],
+        resources: [userPool.userPoolArn],
       }),
     );
 

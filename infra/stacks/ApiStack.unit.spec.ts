@@ -257,7 +257,24 @@ describe('the API stack', { timeout: 30_000 }, () => {
       Action: ['kms:Encrypt', 'kms:Decrypt'],
       Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'data-key' } },
     });
-    expect(statements).toHaveLength(4);
+    expect(statements).toHaveLength(5);
+  });
+
+  it("lets the Lambda's own role create and read the user pool's users, that pool only, and nothing else of Cognito", () => {
+    const { template, ownRoleId, tenantRoleId } = synth();
+    const statements = statementsOf(template, ownRoleId);
+    const cognito = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+    expect(cognito).toEqual([
+      {
+        Sid: 'InviteUsers',
+        Effect: 'Allow',
+        Action: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'],
+        Resource: imported('FnGetAttUsers[0-9A-F]+Arn'),
+      },
+    ]);
+    // no group membership, deletion or attribute writes; and a tenant's session reaches no user
+    expect(JSON.stringify(statements)).not.toMatch(/cognito-idp:\*|AdminAddUserToGroup|AdminDelete|AdminUpdate/);
+    expect(JSON.stringify(statementsOf(template, tenantRoleId))).not.toMatch(/cognito-idp/);
   });
 
   it('outputs the URL of the API', () => {

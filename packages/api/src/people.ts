@@ -45,6 +45,14 @@ const tenantOf = (caller: Caller): TenantId => {
   return caller.tenantId;
 };
 
+/** The member decider's checks of an invitation (email, name, roles), run before anything is created. */
+export const checkInvitation = (invitation: { email: string; name: string; roles: string[] }, now: string): void => {
+  memberDecider.decide({ type: 'InviteMember', ...invitation }, memberDecider.initialState, {
+    now,
+    memberId: 'usr_unchecked',
+  });
+};
+
 export class People {
   constructor(
     private readonly store: EventStore,
@@ -71,7 +79,9 @@ export class People {
     input: { email: string; name: string; role: string; idempotencyKey?: string | null | undefined },
   ): Promise<MemberView> {
     const tenantId = tenantOf(caller);
-    // before the identity provider creates a user for a university that may not write
+    // before the identity provider creates (and emails) a user: input the member's decider
+    // refuses, or a university that may not write, creates no one
+    checkInvitation({ email: input.email, name: input.name, roles: [input.role] }, this.now());
     await this.commands.writable(caller);
     const id = await this.identities.userFor(tenantId, input.email, input.name);
     // the user's university on the control plane's map (what its tokens' tenant_id comes

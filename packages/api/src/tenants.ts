@@ -16,7 +16,7 @@ import type { Caller } from './auth.ts';
 import { idempotencyKeyOf } from './commands.ts';
 import type { TenantView } from './context.ts';
 import { apiError } from './errors.ts';
-import type { Identities, MemberView } from './people.ts';
+import { checkInvitation, type Identities, type MemberView } from './people.ts';
 import { stateOf } from './state.ts';
 import { recordUserTenant } from './userTenants.ts';
 
@@ -66,6 +66,7 @@ export class Tenants {
     const command = { type: 'ProvisionTenant' as const, name: input.name, slug: input.slug };
     // the input checked (pure) before anything is written, so bad input leaves nothing behind
     tenantDecider.decide(command, tenantDecider.initialState, { now: this.now() });
+    checkInvitation({ email: input.adminEmail, name: input.adminName, roles: ['TENANT_ADMIN'] }, this.now());
     await this.register(tenantId, input.slug);
     const provisioned = await this.handler.handle({
       stream: streamRef(tenantId, 'Tenant', tenantId),

@@ -23,6 +23,7 @@ export const createHandler = (deps: GraphqlDeps, logger = new Logger({ serviceNa
     tables: deps.tables,
     keyWrapper: deps.keyWrapper,
     tokenRules: deps.tokenRules,
+    ...(deps.identities && { identities: deps.identities }),
     production: true,
     logger: apiLogger,
     corsOrigins: deps.corsOrigins,

@@ -1,14 +1,16 @@
 import type { TokenRules } from '@app/api';
 import { type KeyWrapper, kmsKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { STSClient } from '@aws-sdk/client-sts';
 import { createRemoteJWKSet } from 'jose';
+import { cognitoIdentities, type Identities } from './cognitoIdentities.ts';
 import { tenantCredentials } from './tenantCredentials.ts';
 
 // The GraphQL Lambda's composition root in AWS: everything from the stack's environment. The
-// local server (`pnpm dev`) composes the same API with DynamoDB Local, a key file and the dev issuer.
+// local server (`pnpm dev`) composes the same API with DynamoDB Local, a key file, the dev issuer
+// and local identities in place of the Cognito users.
 
 export interface GraphqlDeps {
   readonly client: DynamoDBClient;
@@ -16,6 +18,8 @@ export interface GraphqlDeps {
   /** The master key that wraps the per-student data keys. */
   readonly keyWrapper: KeyWrapper;
   readonly tokenRules: TokenRules;
+  /** Who a new member is: in AWS the Cognito user (absent, the local identities of @app/api). */
+  readonly identities?: Identities;
   /** The browser origins of the frontends. */
   readonly corsOrigins: readonly string[];
   /** The route API Gateway sends GraphQL requests on. */
@@ -42,6 +46,15 @@ export const cognitoRules = (region: string, userPoolId: string, clientIds: read
   };
 };
 
+/** Made when first asked for, then kept (clients the cold start need not load: STS, Cognito). */
+const once = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+};
+
 export const lambdaDeps = (env: Env = process.env): GraphqlDeps => {
   const required = reader(env);
   const region = required('AWS_REGION');
@@ -53,14 +66,23 @@ export const lambdaDeps = (env: Env = process.env): GraphqlDeps => {
   // the request's tenant's scoped credentials, or the function's own for the control plane; a
   // missing role refuses every tenant's call rather than falling back to the wider role
   const credentials = tenantCredentials({
-    sts: new STSClient({ region }),
+    sts: once(async () => new (await import('@aws-sdk/client-sts')).STSClient({ region })),
     roleArn: env.TENANT_ROLE_ARN?.trim() || undefined,
   });
+  const userPoolId = required('USER_POOL_ID');
   return {
     client: new DynamoDBClient({ credentials }),
     tables: { events: required('EVENTS_TABLE'), views: required('VIEWS_TABLE') },
     keyWrapper: kmsKeyWrapper(new KMSClient({ credentials }), required('KMS_KEY_ID')),
-    tokenRules: cognitoRules(region, required('USER_POOL_ID'), list('USER_POOL_CLIENT_IDS')),
+    tokenRules: cognitoRules(region, userPoolId, list('USER_POOL_CLIENT_IDS')),
+    // the control plane's client: the function's own role, never the tenant's credentials
+    identities: cognitoIdentities({
+      client: once(
+        async (): Promise<CognitoIdentityProviderClient> =>
+          new (await import('@aws-sdk/client-cognito-identity-provider')).CognitoIdentityProviderClient({ region }),
+      ),
+      userPoolId,
+    }),
     corsOrigins: env.CORS_ORIGINS ? list('CORS_ORIGINS') : [],
     graphqlPath: env.GRAPHQL_PATH?.trim() || '/graphql',
   };

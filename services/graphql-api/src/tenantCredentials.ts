@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseTenantId, type TenantId } from '@app/core';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 
 // The third wall (DESIGN.md §8): in AWS each request's table calls run with credentials that can
 // reach only its tenant's items. The API runs a verified caller's work inside `tenantContext`;
@@ -36,7 +36,8 @@ export const TENANT_SESSION_SECONDS = 900;
 export const REFRESH_BEFORE_MS = 60_000;
 
 export interface TenantCredentialsOptions {
-  readonly sts: STSClient;
+  /** The STS client, or how to make it when first needed (its module then loads only then: a cold start does not pay for it). */
+  readonly sts: STSClient | (() => Promise<STSClient>);
   /** The tenant-scoped role. Absent, every tenant's call is refused (the wall fails closed); the control plane works. */
   readonly roleArn: string | undefined;
   /** The function's own credentials, for the control plane; by default the STS client's (the Lambda's role). */
@@ -56,8 +57,10 @@ interface Session {
 
 /** The credentials provider of the Lambda's DynamoDB and KMS clients: the current tenant's session, or the function's own. */
 export const tenantCredentials = (options: TenantCredentialsOptions): CredentialsProvider => {
-  const { sts, roleArn } = options;
-  const own = options.own ?? (() => sts.config.credentials());
+  const { roleArn } = options;
+  const sts = (): Promise<STSClient> =>
+    typeof options.sts === 'function' ? options.sts() : Promise.resolve(options.sts);
+  const own = options.own ?? (async () => (await sts()).config.credentials());
   const durationSeconds = options.durationSeconds ?? TENANT_SESSION_SECONDS;
   const refreshBeforeMs = options.refreshBeforeMs ?? REFRESH_BEFORE_MS;
   const maxTenants = options.maxTenants ?? 1_000;
@@ -68,7 +71,8 @@ export const tenantCredentials = (options: TenantCredentialsOptions): Credential
     if (!roleArn) {
       throw new Error('the GraphQL API needs the environment variable TENANT_ROLE_ARN to serve a tenant');
     }
-    const out = await sts.send(
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    const out = await (await sts()).send(
       new AssumeRoleCommand({
         RoleArn: roleArn,
         RoleSessionName: tenantId,
