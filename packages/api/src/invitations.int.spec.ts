@@ -1,9 +1,9 @@
-import { CommandHandler } from '@app/event-store';
 import { testDb } from '@app/testing';
 import { World } from '@app/views/fixtures';
 import { describe, expect, it } from 'vitest';
-import { storeApplication } from './app.ts';
+
 import { localIdentities } from './people.ts';
+import { worldApplication } from './testApi.ts';
 
 // The identity provider (Cognito in AWS) creates and emails a user: it must never be asked for
 // one the member's decider would then refuse.
@@ -13,10 +13,7 @@ describe('invitations', () => {
     const w = new World(testDb());
     await w.provision();
     const asked: string[] = [];
-    const app = storeApplication({
-      store: w.store,
-      handler: new CommandHandler(w.store),
-      views: w.views,
+    const app = worldApplication(w, {
       identities: {
         userFor: async (tenantId, email, name) => {
           asked.push(email);

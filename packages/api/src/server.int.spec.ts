@@ -1,14 +1,14 @@
-import { CommandHandler } from '@app/event-store';
 import { testDb } from '@app/testing';
 import { World } from '@app/views/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { storeApplication } from './app.ts';
+
 import { Authenticator } from './auth.ts';
 import { DevIssuer } from './devIssuer.ts';
 import { memberRolesFrom } from './members.ts';
 import { RateLimiter } from './rateLimit.ts';
 import { schema } from './schema/index.ts';
 import { type ApiLogger, createApi, LIMITS } from './server.ts';
+import { worldApplication } from './testApi.ts';
 
 let w: World;
 let issuer: DevIssuer;
@@ -23,7 +23,7 @@ const api = (production = false) =>
   createApi({
     schema,
     authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
-    app: storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
+    app: worldApplication(w),
     production,
     logger,
   });
@@ -121,7 +121,7 @@ describe('the GraphQL server', () => {
       schema,
       authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
       app: {
-        ...storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
+        ...worldApplication(w),
         tenant: async () => {
           throw new Error('ProvisionedThroughputExceededException: arn:aws:dynamodb:eu-west-1:123:table/events');
         },
@@ -148,7 +148,7 @@ describe('rate limits', () => {
     const limited = createApi({
       schema,
       authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
-      app: storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
+      app: worldApplication(w),
       production: true,
       rateLimiter: new RateLimiter(
         { userPerSecond: 1, userBurst: 3, tenantPerSecond: 100, tenantBurst: 100 },
@@ -222,7 +222,7 @@ describe('what the host passes with a request', () => {
     const configured = createApi({
       schema,
       authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
-      app: storeApplication({ store: w.store, handler: new CommandHandler(w.store), views: w.views }),
+      app: worldApplication(w),
       production: true,
       corsOrigins: ['https://app.example.edu'],
       logger,

@@ -4,6 +4,7 @@ import { storeApplication } from './app.ts';
 import { Authenticator, type Role } from './auth.ts';
 import { DevIssuer } from './devIssuer.ts';
 import { memberRolesFrom } from './members.ts';
+import type { Identities } from './people.ts';
 import { schema } from './schema/index.ts';
 import { createApi, jsonLogger } from './server.ts';
 
@@ -12,17 +13,22 @@ import { createApi, jsonLogger } from './server.ts';
 // biome-ignore lint/suspicious/noExplicitAny: a GraphQL response is whatever the query asks for
 export type GqlResult = { data: any; errors?: { message: string; extensions: Record<string, unknown> }[] };
 
+/** The application functions over a World's store and views, on its clock. */
+export const worldApplication = (w: World, options: { identities?: Identities } = {}) =>
+  storeApplication({
+    store: w.store,
+    handler: new CommandHandler(w.store),
+    views: w.views,
+    clock: () => new Date(w.now),
+    ...(options.identities && { identities: options.identities }),
+  });
+
 export const testApi = async (w: World) => {
   const issuer = await DevIssuer.create();
   const api = createApi({
     schema,
     authenticator: new Authenticator(issuer.rules(), memberRolesFrom(w.store)),
-    app: storeApplication({
-      store: w.store,
-      handler: new CommandHandler(w.store),
-      views: w.views,
-      clock: () => new Date(w.now),
-    }),
+    app: worldApplication(w),
     production: false,
     // a line per request is noise in tests; unexpected errors still show
     logger: { info: () => {}, error: jsonLogger.error },

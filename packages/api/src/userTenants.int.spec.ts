@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { PLATFORM, type TenantId } from '@app/core';
-import { CommandHandler, newTenantId, streamRef } from '@app/event-store';
+import { newTenantId, streamRef } from '@app/event-store';
 import { testDb } from '@app/testing';
 import { World } from '@app/views/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { storeApplication } from './app.ts';
 import type { Caller } from './auth.ts';
 import type { Application } from './context.ts';
 import type { Identities } from './people.ts';
-import { testApi } from './testApi.ts';
+import { testApi, worldApplication } from './testApi.ts';
 import { recordUserTenant, tenantOfUser } from './userTenants.ts';
 
 // The `_platform` sub → tenant map: written where members join (provisioning's first admin, an
@@ -43,13 +42,7 @@ const provision = (slug: string, adminEmail: string) =>
 
 beforeAll(() => {
   w = new World(testDb());
-  app = storeApplication({
-    store: w.store,
-    handler: new CommandHandler(w.store),
-    views: w.views,
-    clock: () => new Date(w.now),
-    identities: cognitoLike,
-  });
+  app = worldApplication(w, { identities: cognitoLike });
   mapped = tenantOfUser(w.store);
 });
 

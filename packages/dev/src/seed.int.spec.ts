@@ -1,5 +1,5 @@
-import { type Application, type Caller, storeApplication } from '@app/api';
-import { CommandHandler } from '@app/event-store';
+import type { Application, Caller } from '@app/api';
+import { worldApplication } from '@app/api/testing';
 import type { EventRecord } from '@app/streams';
 import { testDb } from '@app/testing';
 import { World } from '@app/views/fixtures';
@@ -43,12 +43,7 @@ const records = async (tenantId: string): Promise<EventRecord[]> => {
 
 beforeAll(async () => {
   w = new World(testDb());
-  app = storeApplication({
-    store: w.store,
-    handler: new CommandHandler(w.store),
-    views: w.views,
-    clock: () => new Date(w.now),
-  });
+  app = worldApplication(w);
   const started = performance.now();
   seed = await seedDemo(app, clock, { now: NOW });
   seconds = (performance.now() - started) / 1000;

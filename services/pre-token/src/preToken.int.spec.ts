@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  type AppDeps,
-  type Application,
-  Authenticator,
-  type Caller,
-  DevIssuer,
-  memberRolesFrom,
-  storeApplication,
-} from '@app/api';
+import { type AppDeps, type Application, Authenticator, type Caller, DevIssuer, memberRolesFrom } from '@app/api';
+import { worldApplication } from '@app/api/testing';
 import type { TenantId } from '@app/core';
-import { CommandHandler } from '@app/event-store';
 import { testDb } from '@app/testing';
 import { World } from '@app/views/fixtures';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
@@ -91,13 +83,7 @@ beforeAll(async () => {
   });
   ({ handler } = (await import('./handler.ts')) as { handler: Handler });
   w = new World(db);
-  app = storeApplication({
-    store: w.store,
-    handler: new CommandHandler(w.store),
-    views: w.views,
-    clock: () => new Date(w.now),
-    identities: cognitoUsers,
-  });
+  app = worldApplication(w, { identities: cognitoUsers });
   issuer = await DevIssuer.create();
   authenticator = new Authenticator(issuer.rules(), memberRolesFrom(w.store), { cacheMs: 0 });
   const { tenant, admin } = await app.tenants.provision(operator, {
