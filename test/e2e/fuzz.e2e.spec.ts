@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ERROR_CODES, jsonLogger } from '@app/api';
 import { PLATFORM, type Scope } from '@app/core';
 import { type LocalStack, startApiServer, startLocalStack } from '@app/dev';
-import { MAX_CHARS } from '@app/domain';
+import { CHANNELS, MAX_CHARS, CONTACT_SOURCES as SOURCES, QUESTION_TOPICS as TOPICS } from '@app/domain';
 import { dynamoDataKeys, EventStore, fileKeyWrapper, type Item, streamOf, streamRef } from '@app/event-store';
 import { testDb } from '@app/testing';
 import { domainCatalog } from '@app/views';
@@ -215,31 +215,6 @@ const commonTail = {
     { arbitrary: int([0, 1, 2, 3, 4, 5]), weight: 2 },
   ),
 };
-const CHANNELS = [
-  'EMAIL',
-  'LINKEDIN',
-  'PHONE',
-  'LETTER',
-  'IN_PERSON',
-  'HANDWRITTEN_NOTE',
-  'TEXT_MESSAGE',
-  'INSTANT_MESSAGE',
-  'OTHER',
-];
-const SOURCES = [
-  'PROFESSOR',
-  'FRIEND',
-  'FAMILY',
-  'CLASSMATE',
-  'COLLEAGUE',
-  'ALUMNI',
-  'REFERRAL',
-  'LINKEDIN',
-  'LOCAL_PROFESSIONAL',
-  'COLD',
-  'OTHER',
-];
-const TOPICS = ['HOW_THEY_STARTED', 'CAREER_PATHS', 'DAILY_WORK', 'TRENDS', 'ADVICE', 'CULTURE', 'OTHER'];
 const list = <T>(arb: fc.Arbitrary<T>) =>
   fc.oneof(
     { arbitrary: fc.array(arb, { maxLength: 12 }), weight: 6 },
