@@ -109,10 +109,12 @@ export type TenantPolicyInput = {
   timeZone?: string | null | undefined;
   holidays?: Array<string> | null | undefined;
   secondContactAfterDays?: number | null | undefined;
-  followUpAfterDays?: number | null | undefined;
   maxFollowUps?: number | null | undefined;
   minQuestions?: number | null | undefined;
   maxQuestions?: number | null | undefined;
+  minProposedTimes?: number | null | undefined;
+  maxOpenRequestsPerContact?: number | null | undefined;
+  followUpAfterDays?: number | null | undefined;
   minMeetingMinutes?: number | null | undefined;
   maxMeetingMinutes?: number | null | undefined;
   thankYouWithinHours?: number | null | undefined;
@@ -121,9 +123,7 @@ export type TenantPolicyInput = {
   commitmentDefaultDays?: number | null | undefined;
   notesWithinHours?: number | null | undefined;
   maxOutreachWords?: number | null | undefined;
-  minProposedTimes?: number | null | undefined;
   meetingWithinDays?: number | null | undefined;
-  maxOpenRequestsPerContact?: number | null | undefined;
 };
 
 export type TenantPolicyFieldsFragment = { preset: PolicyPreset, version: number, dayCounting: DayCounting, timeZone: string, holidays: Array<string>, secondContactAfterDays: number | null, followUpAfterDays: number, maxFollowUps: number, minQuestions: number, maxQuestions: number, minMeetingMinutes: number, maxMeetingMinutes: number, thankYouWithinHours: number, keepInTouchEveryDays: number, prepReminderHours: number, commitmentDefaultDays: number, notesWithinHours: number, maxOutreachWords: number, minProposedTimes: number, meetingWithinDays: number, maxOpenRequestsPerContact: number };

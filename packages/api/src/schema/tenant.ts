@@ -1,4 +1,4 @@
-import type { Policy } from '@app/domain';
+import { POLICY_NUMBER_FIELDS, type Policy } from '@app/domain';
 import { builder } from '../builder.ts';
 import { page } from '../connections.ts';
 import { callerOf, type TenantView } from '../context.ts';
@@ -11,23 +11,8 @@ const PolicyPreset = builder.enumType('PolicyPreset', { values: ['SEED_ARTICLES'
 const DayCounting = builder.enumType('DayCounting', { values: ['CALENDAR', 'BUSINESS'] as const });
 const TenantStatus = builder.enumType('TenantStatus', { values: ['ACTIVE', 'SUSPENDED'] as const });
 
-const INT_FIELDS = [
-  'followUpAfterDays',
-  'maxFollowUps',
-  'minQuestions',
-  'maxQuestions',
-  'minMeetingMinutes',
-  'maxMeetingMinutes',
-  'thankYouWithinHours',
-  'keepInTouchEveryDays',
-  'prepReminderHours',
-  'commitmentDefaultDays',
-  'notesWithinHours',
-  'maxOutreachWords',
-  'minProposedTimes',
-  'meetingWithinDays',
-  'maxOpenRequestsPerContact',
-] as const satisfies readonly (keyof Policy)[];
+/** The policy's whole-number settings, as the domain lists them. */
+const INT_FIELDS = POLICY_NUMBER_FIELDS;
 
 const TenantPolicy = builder.objectRef<Policy>('TenantPolicy').implement({
   description: "The rules a university runs its students' networking by (RULES.md defaults, or a preset).",

@@ -106,6 +106,8 @@ const RANGES: readonly (readonly [NumberField, NumberField])[] = [
   ['minQuestions', 'maxQuestions'],
   ['minMeetingMinutes', 'maxMeetingMinutes'],
 ];
+/** Every whole-number setting of a policy (counts, then windows): what an admin may tune. */
+export const POLICY_NUMBER_FIELDS: readonly NumberField[] = [...COUNTS, ...WINDOWS];
 /** Sanity caps, so a typo (7000 days) is caught rather than scheduled. */
 const MAXIMUM = 10_000;
 
