@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type DevIssuer, jsonLogger } from '@app/api';
 import { type LocalStack, startApiServer, startLocalStack } from '@app/dev';
 import { testDb } from '@app/testing';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { expect } from 'vitest';
 
 // The local stack as `pnpm dev` runs it, minus the CLI: this file's tables on the run's
@@ -22,8 +23,10 @@ export interface E2e {
  * `deadlinesAt`: the instant the deadlines' clock stands still at. A test that walks an
  * interview through times in the past sets it to the walk's start, so no deadline falls due
  * while it probes the API (deadlines are tested on their own clock in packages/deadlines).
+ * `apiClient`: the API's DynamoDB client, when a test injects faults into it (the stack keeps
+ * this file's clean one).
  */
-export const startE2e = async (options: { deadlinesAt?: number } = {}): Promise<E2e> => {
+export const startE2e = async (options: { deadlinesAt?: number; apiClient?: DynamoDBClient } = {}): Promise<E2e> => {
   const db = testDb();
   const dir = mkdtempSync(join(tmpdir(), 'api-e2e-'));
   const { deadlinesAt } = options;
@@ -33,7 +36,7 @@ export const startE2e = async (options: { deadlinesAt?: number } = {}): Promise<
     ...(deadlinesAt !== undefined && { now: () => new Date(deadlinesAt) }),
   });
   const server = await startApiServer({
-    client: db.client,
+    client: options.apiClient ?? db.client,
     tables: db.tables,
     masterKeyFile: join(dir, 'master.key'),
     issuerKeyFile: join(dir, 'issuer.jwk'),

@@ -33,7 +33,8 @@ const ENROL = 'mutation ($input: EnrollStudentInput!) { enrollStudent(input: $in
 
 export const setUpUniversity = async (
   gql: Gql,
-  issuer: DevIssuer,
+  // only its tokens: a dev server in a process of its own signs them through `POST /dev/token`
+  issuer: Pick<DevIssuer, 'token'>,
   operatorToken: string,
   { name, slug }: { name: string; slug: string },
 ): Promise<University> => {

@@ -1,11 +1,11 @@
 /**
- * `pnpm dev`: the local stack. Starts DynamoDB Local (persisted under `.data/` unless
- * `--in-memory`), creates the tables from the shared definition, makes the dev master key,
+ * `pnpm dev`: the local stack. Starts DynamoDB Local (persisted under `.data/`, or `--data-dir`,
+ * unless `--in-memory`), creates the tables from the shared definition, makes the dev master key,
  * runs the projector on the table's stream as Lambda would, seeds the demo university (unless
  * `--no-seed`), serves the GraphQL API with the dev issuer for tokens, prints a token per role,
  * and keeps running until Ctrl-C. Deadlines (the reactor and the local scheduler) start after the seed.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applicationOnTables, type Role } from '@app/api';
 import { fileKeyWrapper } from '@app/event-store';
@@ -16,8 +16,9 @@ import { startLocalStack, writeDevState } from './stack.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
-const usage = `usage: pnpm dev [--in-memory] [--port N] [--dynamo-port N] [--no-seed]
-  --in-memory      a throwaway store (default: persisted under .data/dynamodb)
+const usage = `usage: pnpm dev [--in-memory] [--data-dir DIR] [--port N] [--dynamo-port N] [--no-seed]
+  --in-memory      a throwaway store (default: persisted under DIR/dynamodb)
+  --data-dir DIR   where the store, the dev keys and dev.json are kept (default: .data at the repo root)
   --port N         the GraphQL port (default 4000)
   --dynamo-port N  DynamoDB Local's port (default: a free one)
   --no-seed        skip the demo university`;
@@ -39,6 +40,7 @@ const parse = () =>
   parseArgs({
     options: {
       'in-memory': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
       port: { type: 'string' },
       'dynamo-port': { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
@@ -61,11 +63,14 @@ const main = async () => {
   const apiPort = portFlag('port', args.values.port, 4000);
   const dynamoPort = portFlag('dynamo-port', args.values['dynamo-port']);
   const inMemory = args.values['in-memory'];
+  const dataDir = resolve(args.values['data-dir'] ?? resolve(root, '.data'));
+  // how the data folder is named in what is printed: as given, or from the repo root
+  const shown = `${(args.values['data-dir'] ?? relative(root, dataDir)).replace(/\/$/, '')}/`;
 
-  const masterKeyFile = resolve(root, '.data/master.key');
+  const masterKeyFile = resolve(dataDir, 'master.key');
   const dynamo = await startDynamoLocal({
     ...(dynamoPort && { port: dynamoPort }),
-    ...(!inMemory && { dbPath: resolve(root, '.data/dynamodb') }),
+    ...(!inMemory && { dbPath: resolve(dataDir, 'dynamodb') }),
   });
   // deadlines start once the demo's months of history are written: then time acts on all of it
   const stack = await startLocalStack({ endpoint: dynamo.endpoint, client: dynamo.client(), deadlines: false });
@@ -83,17 +88,17 @@ const main = async () => {
     client: dynamo.client(),
     tables: stack.tables,
     masterKeyFile, // the dev master key, made once
-    issuerKeyFile: resolve(root, '.data/dev-issuer.jwk'),
+    issuerKeyFile: resolve(dataDir, 'dev-issuer.jwk'),
     port: apiPort ?? 4000,
     healthy: () => stack.healthy(),
   });
-  writeDevState(root, { endpoint: dynamo.endpoint, tables: stack.tables, pid: process.pid });
+  writeDevState(dataDir, { endpoint: dynamo.endpoint, tables: stack.tables, pid: process.pid });
   const expiresIn = 12 * 3_600;
   const operatorToken = await api.issuer.token({ sub: DEMO_OPERATOR.userId, roles: ['PLATFORM_ADMIN'], expiresIn });
 
-  console.log(`DynamoDB Local  ${dynamo.endpoint}  (${inMemory ? 'in memory' : 'persisted in .data/dynamodb'})`);
+  console.log(`DynamoDB Local  ${dynamo.endpoint}  (${inMemory ? 'in memory' : `persisted in ${shown}dynamodb`})`);
   console.log(`tables          ${stack.tables.events}, ${stack.tables.views}`);
-  console.log(`master key      .data/master.key (dev only; KMS in AWS)`);
+  console.log(`master key      ${shown}master.key (dev only; KMS in AWS)`);
   console.log("projector       following the events table's stream into the views");
   console.log(`GraphQL API     ${api.url}  (GraphiQL in a browser; tokens from the dev issuer)`);
   console.log('POST /dev/token  { "sub", "tenant_id", "roles" } → { "token" }  (dev only)');
@@ -118,7 +123,7 @@ const main = async () => {
     console.log(
       demo.created
         ? `seeded in ${((Date.now() - started) / 1_000).toFixed(1)} s: 1 cohort, 1 coach, ${demo.studentIds.length} students, ${demo.commands} commands`
-        : 'already there (delete .data/ or use --in-memory to seed afresh)',
+        : `already there (delete ${shown} or use --in-memory to seed afresh)`,
     );
     const { tenantId } = demo;
     const token = (sub: string, role: Role) => api?.issuer.token({ sub, roles: [role], tenantId, expiresIn }) ?? '';

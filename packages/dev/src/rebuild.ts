@@ -71,7 +71,7 @@ const main = async () => {
   if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
     return fail(`--rate must be a positive number of events a second, got "${String(values.rate)}"`);
   }
-  const dev = readDevState(root);
+  const dev = readDevState(resolve(root, '.data'));
   const endpoint = typeof values.endpoint === 'string' ? values.endpoint : dev?.endpoint;
   if (!endpoint) return fail('no DynamoDB to talk to: start `pnpm dev`, or pass --endpoint');
   const tables = dev?.tables ?? tableNames();

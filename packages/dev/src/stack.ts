@@ -127,8 +127,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   };
 };
 
-/** Where `pnpm dev` tells other commands (`pnpm views:rebuild`) how to reach it. */
-export const devStatePath = (root: string) => resolve(root, '.data/dev.json');
+/** Where `pnpm dev` tells other commands (`pnpm views:rebuild`) how to reach it: in its data folder. */
+export const devStatePath = (dataDir: string) => resolve(dataDir, 'dev.json');
 
 export interface DevState {
   readonly endpoint: string;
@@ -136,14 +136,14 @@ export interface DevState {
   readonly pid: number;
 }
 
-export const writeDevState = (root: string, state: DevState): void => {
-  mkdirSync(resolve(root, '.data'), { recursive: true });
-  writeFileSync(devStatePath(root), `${JSON.stringify(state, null, 2)}\n`);
+export const writeDevState = (dataDir: string, state: DevState): void => {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(devStatePath(dataDir), `${JSON.stringify(state, null, 2)}\n`);
 };
 
-export const readDevState = (root: string): DevState | undefined => {
+export const readDevState = (dataDir: string): DevState | undefined => {
   try {
-    return JSON.parse(readFileSync(devStatePath(root), 'utf8')) as DevState;
+    return JSON.parse(readFileSync(devStatePath(dataDir), 'utf8')) as DevState;
   } catch {
     return undefined;
   }
