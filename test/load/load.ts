@@ -11,12 +11,13 @@
  * 3. The check: every acknowledged write is in the event store once, and the views say so.
  *
  * `pnpm load --short` (CI, under a minute) and `pnpm load` (by hand). LOAD_SHARE (default 0.6)
- * sets the offered rate as a share of the ceiling; LOAD_SECONDS the load's length. Exits 1
+ * sets the offered rate as a share of the ceiling; LOAD_SECONDS the load's length;
+ * LOAD_DUMP_CALLS=file writes each operation's recorded calls there. Exits 1
  * when a write was lost or doubled, the views disagree with the store, or a request failed
  * with a 5xx or INTERNAL; the throughput and latency targets are reported, not enforced.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -274,6 +275,9 @@ const main = async () => {
     const sequences = await calibrate(server.control, universities, gql, acknowledged);
     console.log('\nDynamoDB calls per request (recorded in the API process):');
     console.log(table(OPS.map((op) => [op, `${fmt(MIX[op] * 100, 0)}%`, callCounts(sequences.get(op) ?? [])])));
+    if (process.env.LOAD_DUMP_CALLS) {
+      writeFileSync(process.env.LOAD_DUMP_CALLS, JSON.stringify(Object.fromEntries(sequences), null, 1));
+    }
     const raw = await ceiling(dynamo, sequences);
     console.log(
       `\nRaw ceiling: the mix's calls replayed by ${WORKERS} workers for ${config.ceilingSeconds} s: ${fmt(raw.requests)} requests/s (${fmt(raw.calls, 0)} calls/s)`,

@@ -1,13 +1,13 @@
 import type { TenantId } from '@app/core';
 import { type Contact, contactDecider, tenantDecider } from '@app/domain';
 import { type CommandHandler, type EventStore, streamRef } from '@app/event-store';
-import { ViewReader, type ViewScope, type ViewSource, viewKeys } from '@app/views';
+import { type StudentProgress, ViewReader, type ViewScope, type ViewSource, viewKeys } from '@app/views';
 import type { Caller } from './auth.ts';
 import { Commands } from './commands.ts';
 import type { AddContactInput, Application, ContactView, TenantView } from './context.ts';
 import { apiError } from './errors.ts';
 import { Interviews } from './interviews.ts';
-import { type Identities, localIdentities, People } from './people.ts';
+import { type CohortView, type Identities, localIdentities, People } from './people.ts';
 import { perRequest } from './perRequest.ts';
 import { stateOf } from './state.ts';
 import { Tenants } from './tenants.ts';
@@ -46,15 +46,29 @@ export const storeApplication = (deps: AppDeps): Application => {
   };
   const people = new People(store, commands, identities, now, roster);
 
+  const scopes = perRequest<ViewScope>();
+  /** The generation serving the caller's tenant, read once per request (a page asks for it per item). */
+  const scopeOf = (caller: Caller, tenantId: TenantId) => scopes(caller, tenantId, () => reader.scope(tenantId));
+
+  const cohorts = perRequest<CohortView | null>();
+  /** The cohort, for its admins and its coaches (anyone else reads it as missing), loaded once per request. */
+  const readableCohort = async (caller: Caller, id: string): Promise<CohortView | null> => {
+    const cohort = await cohorts(caller, id, () => people.cohort(caller, id));
+    if (!cohort) return null;
+    if (caller.roles.includes('TENANT_ADMIN')) return cohort;
+    return caller.roles.includes('COACH') && cohort.coaches.includes(caller.userId) ? cohort : null;
+  };
+
   /** Whether the coach coaches a cohort the student is enrolled in now. */
   const coachesStudent = async (caller: Caller, studentId: string): Promise<boolean> => {
     if (caller.tenantId === null) return false;
-    const cohorts = await store.guardsIn(caller.tenantId, 'Enrolments', studentId);
-    const states = await Promise.all(cohorts.map((c) => people.cohort(caller, c)));
+    const enrolments = await store.guardsIn(caller.tenantId, 'Enrolments', studentId);
+    const states = await Promise.all(enrolments.map((c) => cohorts(caller, c, () => people.cohort(caller, c))));
     return states.some((c) => c?.coaches.includes(caller.userId));
   };
 
   const coaching = perRequest<boolean>();
+  const progress = perRequest<StudentProgress>();
   /** Students' own data: readable by the student, an admin of the tenant, and the coaches of its cohorts. */
   const mayRead = async (caller: Caller, studentId: string): Promise<boolean> =>
     caller.userId === studentId ||
@@ -73,7 +87,7 @@ export const storeApplication = (deps: AppDeps): Application => {
   /** The caller's own items of a view partition, in sort-key order. */
   const own = async (caller: Caller, partition: (scope: ViewScope, userId: string) => string, prefix = '') => {
     if (caller.tenantId === null) return [];
-    const scope = await reader.scope(caller.tenantId);
+    const scope = await scopeOf(caller, caller.tenantId);
     return views.query(partition(scope, caller.userId), prefix ? { from: prefix, to: `${prefix}~` } : {});
   };
 
@@ -120,12 +134,12 @@ export const storeApplication = (deps: AppDeps): Application => {
       },
       async studentInterviewIds(caller, studentId) {
         if (caller.tenantId === null || !(await mayRead(caller, studentId))) return [];
-        const scope = await reader.scope(caller.tenantId);
+        const scope = await scopeOf(caller, caller.tenantId);
         return (await views.query(viewKeys.studentInterviews(scope, studentId))).map((r) => String(r.interviewId));
       },
       async nudges(caller, studentId) {
         if (caller.tenantId === null || !(await mayRead(caller, studentId))) return [];
-        const scope = await reader.scope(caller.tenantId);
+        const scope = await scopeOf(caller, caller.tenantId);
         const rows = await views.query(viewKeys.studentNudges(scope, studentId));
         return rows
           .map((r) => ({
@@ -140,7 +154,7 @@ export const storeApplication = (deps: AppDeps): Application => {
       },
       async referredIds(caller, from) {
         if (caller.tenantId === null || !(await mayRead(caller, from.ownerId))) return [];
-        const scope = await reader.scope(caller.tenantId);
+        const scope = await scopeOf(caller, caller.tenantId);
         const prefix = `edge#${from.id}#`;
         const rows = await views.query(viewKeys.referrals(scope, from.ownerId), { from: prefix, to: `${prefix}~` });
         return rows.map((r) => String(r.toContactId));
@@ -150,15 +164,10 @@ export const storeApplication = (deps: AppDeps): Application => {
       },
     },
     insight: {
-      async cohort(caller, id) {
-        const cohort = await people.cohort(caller, id);
-        if (!cohort) return null;
-        if (caller.roles.includes('TENANT_ADMIN')) return cohort;
-        return caller.roles.includes('COACH') && cohort.coaches.includes(caller.userId) ? cohort : null;
-      },
+      cohort: readableCohort,
       async cohortIds(caller) {
         if (caller.tenantId === null) return [];
-        const scope = await reader.scope(caller.tenantId);
+        const scope = await scopeOf(caller, caller.tenantId);
         if (caller.roles.includes('TENANT_ADMIN')) {
           const rows = await views.query(viewKeys.tenantCohort(scope, '').pk, { from: 'cohort#', to: 'cohort#~' });
           return rows.map((r) => String(r.cohortId));
@@ -173,11 +182,27 @@ export const storeApplication = (deps: AppDeps): Application => {
       },
       async enrolledStudentIds(caller, cohortId) {
         if (caller.tenantId === null) return [];
-        return reader.enrolledStudents(await reader.scope(caller.tenantId), cohortId);
+        const [cohort, ids] = await Promise.all([
+          readableCohort(caller, cohortId),
+          reader.enrolledStudents(await scopeOf(caller, caller.tenantId), cohortId),
+        ]);
+        if (!cohort) return [];
+        // the students of a cohort the caller coaches are theirs to read: no need to ask per student
+        if (cohort.coaches.includes(caller.userId)) for (const id of ids) void coaching(caller, id, async () => true);
+        return ids;
       },
       async analytics(caller, cohortId, range) {
         if (caller.tenantId === null) throw new Error('analytics without a tenant');
-        return reader.cohortAnalytics(await reader.scope(caller.tenantId), cohortId, { ...range, now: now() });
+        return reader.cohortAnalytics(await scopeOf(caller, caller.tenantId), cohortId, { ...range, now: now() });
+      },
+      async prefetchProgress(caller, ids) {
+        const tenantId = caller.tenantId;
+        if (tenantId === null || ids.length === 0) return;
+        const all = (async () => reader.studentsProgress(await scopeOf(caller, tenantId), ids, now()))();
+        // kept for the students of the page to find; read only once each is found readable
+        ids.forEach(
+          (id, i) => void progress(caller, id, async () => (await all)[i] as StudentProgress).catch(() => {}),
+        );
       },
       async student(caller, id) {
         const tenantId = caller.tenantId;
@@ -187,7 +212,8 @@ export const storeApplication = (deps: AppDeps): Application => {
         if (!(await mayRead(caller, id))) return null;
         return {
           ...member,
-          progress: async () => reader.studentProgress(await reader.scope(tenantId), id, now()),
+          progress: () =>
+            progress(caller, id, async () => reader.studentProgress(await scopeOf(caller, tenantId), id, now())),
         };
       },
     },

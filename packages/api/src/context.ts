@@ -82,6 +82,8 @@ export interface Application {
     /** The cohorts the caller may see, in id order: all the tenant's for an admin, its own for a coach. */
     cohortIds(caller: Caller): Promise<string[]>;
     enrolledStudentIds(caller: Caller, cohortId: string): Promise<string[]>;
+    /** Reads the progress of a page of students at once, for their `progress` to find. */
+    prefetchProgress(caller: Caller, studentIds: readonly string[]): Promise<void>;
     analytics(caller: Caller, cohortId: string, range: { from: string; to: string }): Promise<CohortAnalytics>;
     /** A student the caller may see (themself, an admin, a coach of one of its cohorts), or `null`. */
     student(caller: Caller, id: string): Promise<StudentView | null>;

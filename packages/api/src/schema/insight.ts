@@ -131,7 +131,12 @@ builder.objectFields(Cohort, (t) => ({
     resolve: async (c, args, ctx) => {
       const caller = callerOf(ctx);
       const ids = await ctx.app.insight.enrolledStudentIds(caller, c.id);
-      return page(ids, args, (id) => ctx.app.insight.student(caller, id));
+      return page(
+        ids,
+        args,
+        (id) => ctx.app.insight.student(caller, id),
+        (slice) => void ctx.app.insight.prefetchProgress(caller, slice),
+      );
     },
   }),
   analytics: t.field({
