@@ -88,7 +88,10 @@ export interface Application {
     /** A student the caller may see (themself, an admin, a coach of one of its cohorts), or `null`. */
     student(caller: Caller, id: string): Promise<StudentView | null>;
   };
-  people: Pick<People, 'member' | 'cohort' | 'invite' | 'cohortCommand' | 'remove' | 'changeRoles' | 'memberIds'>;
+  people: Pick<
+    People,
+    'member' | 'cohort' | 'invite' | 'cohortCommand' | 'remove' | 'changeRoles' | 'eraseStudent' | 'memberIds'
+  >;
 }
 
 /** One request's context. */

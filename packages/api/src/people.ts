@@ -21,7 +21,7 @@ import { recordUserTenant } from './userTenants.ts';
 // enrolment item under the student in the same write as the cohort's event (DESIGN.md §4):
 // that item is what stamps each later event of the student with its cohorts.
 
-export type MemberView = Extract<Member, { status: 'ACTIVE' | 'REMOVED' }> & { readonly id: string };
+export type MemberView = Exclude<Member, { status: 'NONE' }> & { readonly id: string };
 export type CohortView = Extract<Cohort, { status: 'ACTIVE' | 'ARCHIVED' }> & { readonly id: string };
 
 /** Who a new member is in the identity provider: in AWS the Cognito user's `sub`, created first. */
@@ -129,6 +129,29 @@ export class People {
     );
   }
 
+  /**
+   * Erases a student's personal data at its request (DESIGN.md §8): the membership ends as
+   * {@link remove} ends it, `MemberDataErased` records which admin erased it, then the student's
+   * data key is destroyed, so every personal field it ever wrote (its name and email, its
+   * contacts, its interviews) reads as erased everywhere at once; ids, statuses and counts stay.
+   * The record comes first and the key is destroyed on every call, so a retry after a crash
+   * between the two — with the same idempotency key or another — finishes the erasure.
+   */
+  async eraseStudent(
+    caller: Caller,
+    input: { studentId: string; idempotencyKey?: string | null | undefined },
+  ): Promise<MemberView> {
+    const tenantId = tenantOf(caller);
+    if (input.studentId === caller.userId) {
+      const message = 'studentId: you cannot erase your own data; another admin of the university can';
+      throw apiError('BAD_USER_INPUT', message, { field: 'studentId' });
+    }
+    const command = { type: 'EraseMemberData', erasedBy: caller.userId } as const;
+    const member = await this.memberCommand(caller, input.studentId, command, input.idempotencyKey);
+    await this.store.eraseSubject(tenantId, input.studentId);
+    return member;
+  }
+
   /** Replaces a member's roles; an admin keeps its own TENANT_ADMIN role (another admin can take it away). */
   changeRoles(
     caller: Caller,
@@ -152,22 +175,29 @@ export class People {
   private async memberCommand(
     caller: Caller,
     id: string,
-    command: Extract<MemberCommand, { type: 'RemoveMember' | 'ChangeMemberRoles' }>,
+    command: Extract<MemberCommand, { type: 'RemoveMember' | 'ChangeMemberRoles' | 'EraseMemberData' }>,
     idempotencyKey: string | null | undefined,
   ): Promise<MemberView> {
+    const erasing = command.type === 'EraseMemberData';
     const result = await this.commands.send({
       caller,
       stream: { type: 'Member', id },
       decider: memberDecider,
       command,
       // another tenant's member is no stream here: it answers as one that does not exist, before
-      // a repeated key could tell otherwise
+      // a repeated key could tell otherwise (and a member who is no student, to an erasure)
       authorize: (state) => {
-        if (state.status === 'NONE') throw apiError('NOT_FOUND', `no member ${id}`, { field: 'memberId' });
+        if (state.status === 'NONE' || (erasing && !state.roles.includes('STUDENT'))) {
+          const [what, field] = erasing ? ['student', 'studentId'] : ['member', 'memberId'];
+          throw apiError('NOT_FOUND', `no ${what} ${id}`, { field });
+        }
       },
       context: (state) => {
         if (state.status === 'REMOVED' && command.type === 'ChangeMemberRoles') {
           throw new RuleViolationError('INVALID_TRANSITION', 'this member was removed: invite them again instead');
+        }
+        if (state.status === 'ERASED' && command.type === 'ChangeMemberRoles') {
+          throw new RuleViolationError('INVALID_TRANSITION', "this member's data was erased at their request");
         }
         return { now: this.now(), memberId: id };
       },

@@ -223,6 +223,8 @@ const withControlPlane = (app: Application, scope: TenantScope): Application => 
       invite: (caller, input) => scope(null, () => people.invite(caller, input)),
       remove: (caller, input) => scope(null, () => people.remove(caller, input)),
       changeRoles: (caller, input) => scope(null, () => people.changeRoles(caller, input)),
+      // the member stream and the student's data key both lead with the tenant: no map to write
+      eraseStudent: (caller, input) => people.eraseStudent(caller, input),
     },
   };
 };

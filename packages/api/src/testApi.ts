@@ -1,4 +1,4 @@
-import { CommandHandler } from '@app/event-store';
+import { CommandHandler, type EventStore } from '@app/event-store';
 import type { World } from '@app/views/fixtures';
 import { storeApplication } from './app.ts';
 import { Authenticator, type Role } from './auth.ts';
@@ -13,11 +13,11 @@ import { createApi, jsonLogger } from './server.ts';
 // biome-ignore lint/suspicious/noExplicitAny: a GraphQL response is whatever the query asks for
 export type GqlResult = { data: any; errors?: { message: string; extensions: Record<string, unknown> }[] };
 
-/** The application functions over a World's store and views, on its clock. */
-export const worldApplication = (w: World, options: { identities?: Identities } = {}) =>
+/** The application functions over a World's store (or one standing in for it) and views, on its clock. */
+export const worldApplication = (w: World, options: { identities?: Identities; store?: EventStore } = {}) =>
   storeApplication({
-    store: w.store,
-    handler: new CommandHandler(w.store),
+    store: options.store ?? w.store,
+    handler: new CommandHandler(options.store ?? w.store),
     views: w.views,
     clock: () => new Date(w.now),
     ...(options.identities && { identities: options.identities }),

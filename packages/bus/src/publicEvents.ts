@@ -85,6 +85,11 @@ export const PUBLICATION = {
   ),
   MemberRoleChanged: published("a member's roles changed", field('roles', 'enums', 'the roles they now hold')),
   MemberRemoved: published('a member was removed'),
+  // published so that systems keeping copies keyed by the member's id can erase theirs too; who
+  // erased it stays in the audit log (an admin's id tells a subscriber nothing it must act on)
+  MemberDataErased: published(
+    "the student's personal data was erased at their request (the stream id is their user id): erase what you keep of them",
+  ),
 
   CohortCreated: published('a cohort was created'),
   CoachAssigned: published('a coach now follows the cohort', field('coachId', 'id', "the coach's user id")),

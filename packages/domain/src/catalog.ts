@@ -52,7 +52,9 @@ export const printCatalog = (): string => {
       lines.push('| field | type | required | personal |', '| --- | --- | --- | --- |');
       for (const [field, schema] of Object.entries(json.properties ?? {})) {
         const required = json.required?.includes(field) ? 'yes' : 'no';
-        lines.push(`| \`${field}\` | ${describe(schema)} | ${required} | ${personal.has(field) ? 'yes' : ''} |`);
+        // a list of personal strings (`goals.*`) is personal too
+        const sealed = personal.has(field) || personal.has(`${field}.*`);
+        lines.push(`| \`${field}\` | ${describe(schema)} | ${required} | ${sealed ? 'yes' : ''} |`);
       }
     }
   }

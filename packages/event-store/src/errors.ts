@@ -74,6 +74,8 @@ export class SubjectErasedError extends AppError<'SUBJECT_ERASED'> {
   constructor(subject: string) {
     super('SUBJECT_ERASED', `the personal data of ${subject} was erased; no new personal data can be stored for it`, {
       subject,
+      // what a client is told (FORBIDDEN, like a suspended tenant's writes): why, in a word
+      reason: 'SUBJECT_ERASED',
     });
   }
 }

@@ -7,7 +7,16 @@ import { connection } from './connection.ts';
 import { Role } from './viewer.ts';
 
 export const Member = builder.objectRef<MemberView>('Member');
-const MemberStatus = builder.enumType('MemberStatus', { values: ['ACTIVE', 'REMOVED'] as const });
+const MemberStatus = builder.enumType('MemberStatus', {
+  values: {
+    ACTIVE: {},
+    REMOVED: { description: 'An admin removed the member: its sign-in no longer works here.' },
+    ERASED: {
+      description:
+        'Removed, and its personal data erased at its request: its name, email and everything personal it wrote read as [erased].',
+    },
+  } as const,
+});
 
 builder.node(Member, {
   id: { resolve: (x) => x.id },
@@ -24,7 +33,8 @@ builder.node(Member, {
     roles: t.field({ type: [Role], resolve: (m) => [...m.roles] }),
     status: t.field({
       type: MemberStatus,
-      description: 'REMOVED once an admin removed the member: its sign-in no longer works here.',
+      description:
+        'REMOVED once an admin removed the member, ERASED once its data was erased: either way its sign-in no longer works here.',
       resolve: (m) => m.status,
     }),
   }),
@@ -197,6 +207,26 @@ builder.mutationField('removeMember', (t) =>
       }),
     },
     resolve: async (_root, { input }, ctx) => ({ member: await ctx.app.people.remove(callerOf(ctx), input) }),
+  }),
+);
+
+builder.mutationField('eraseStudentData', (t) =>
+  t.field({
+    type: builder.objectRef<{ member: MemberView }>('EraseStudentDataPayload').implement({
+      fields: (f) => ({ member: f.field({ type: Member, resolve: (p) => p.member }) }),
+    }),
+    description:
+      "Erases a student's personal data at their request: its name, email, contacts' details and everything it wrote read as [erased] from then on, everywhere, while ids, statuses and the cohort figures stay. The student is removed (its sign-in stops working within a minute) and the erasure is recorded with the admin's id. Cannot be undone; asking again changes nothing. Point-in-time backups keep the data until their retention ends.",
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: {
+      input: t.arg({
+        required: true,
+        type: builder.inputType('EraseStudentDataInput', {
+          fields: (f) => ({ studentId: f.id({ required: true }), idempotencyKey: f.string() }),
+        }),
+      }),
+    },
+    resolve: async (_root, { input }, ctx) => ({ member: await ctx.app.people.eraseStudent(callerOf(ctx), input) }),
   }),
 );
 

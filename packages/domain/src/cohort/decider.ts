@@ -1,6 +1,7 @@
 import { assertNever, type Decider, type Decision } from '@app/core';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
 import { MAX_CHARS, text } from '../input.ts';
+import type { Member } from '../member/decider.ts';
 import type { MemberRole } from '../member/events.ts';
 import type { CohortEvent } from './events.ts';
 
@@ -24,7 +25,10 @@ export type Cohort =
 export interface CohortContext {
   readonly now: string;
   /** The member the command names (coach or student), as the caller found it; `null` when there is none. */
-  readonly member?: { readonly status: 'ACTIVE' | 'REMOVED'; readonly roles: readonly MemberRole[] } | null;
+  readonly member?: {
+    readonly status: Exclude<Member['status'], 'NONE'>;
+    readonly roles: readonly MemberRole[];
+  } | null;
   /** Whether the named student is enrolled in this cohort now (from the enrolment item). */
   readonly enrolled?: boolean;
 }

@@ -85,7 +85,8 @@ export const ContactMarkedBooster = defineEvent('ContactMarkedBooster', {
   schema: z.strictObject({ interviewId: z.string(), repliedAfterDays: z.number().nonnegative() }),
 });
 export const ContactArchived = defineEvent('ContactArchived', {
-  schema: z.strictObject({ reason: z.string().max(500) }),
+  // the student's own words about a person: personal, like every text a student writes
+  schema: z.strictObject({ reason: personal(z.string().max(500)) }),
 });
 
 export const CONTACT_EVENTS = [

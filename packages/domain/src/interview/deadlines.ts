@@ -16,7 +16,7 @@ import { decided, emit, type InterviewDecision } from './steps.ts';
 /** Scheduler fires within about a minute of the time; a command this early still counts as due. */
 const EARLY_MS = 60_000;
 
-const nudge = (due: Deadline, s: ActiveInterview, gaps: readonly string[]): Advice => {
+const nudge = (due: Deadline, gaps: readonly string[]): Advice => {
   switch (due.kind) {
     case 'FOLLOW_UP_DUE':
       return advise('FOLLOW_UP_DUE', 'No reply yet: send one brief, polite follow-up.');
@@ -36,10 +36,9 @@ const nudge = (due: Deadline, s: ActiveInterview, gaps: readonly string[]): Advi
       );
     case 'THANK_YOU_OVERDUE':
       return advise('THANK_YOU_OVERDUE', 'Send your thank-you now: it was due within a day of the meeting.');
-    case 'COMMITMENT_OVERDUE': {
-      const c = s.commitments.find((x) => x.deadlineId === due.deadlineId);
-      return advise('COMMITMENT_OVERDUE', `Do what you promised${c ? ` (${c.description})` : ''}: it is overdue.`);
-    }
+    case 'COMMITMENT_OVERDUE':
+      // never the promise's words: advice is kept in plain text (the event's meta, the nudge views)
+      return advise('COMMITMENT_OVERDUE', 'Do what you promised: it is overdue.');
     case 'KEEP_IN_TOUCH_DUE':
       return advise('KEEP_IN_TOUCH_DUE', 'Time to let them know how your career is going.');
     default:
@@ -60,35 +59,35 @@ export const fireDeadline = (
   switch (command.type) {
     case 'FollowUpDue': {
       const abandonDueAt = addDays(at, policy.followUpAfterDays, policy);
-      return decided([emit(s, 'FollowUpDue', { ...settles, abandonDueAt }, at)], [nudge(due, s, [])]);
+      return decided([emit(s, 'FollowUpDue', { ...settles, abandonDueAt }, at)], [nudge(due, [])]);
     }
     case 'OutreachAbandoned':
       return decided(
         [emit(s, 'OutreachAbandoned', { ...settles, followUpsSent: s.followUps.length }, at)],
-        [nudge(due, s, [])],
+        [nudge(due, [])],
       );
     case 'SecondContactDue': {
       const since = ms((s.outreach as NonNullable<ActiveInterview['outreach']>).sentAt);
       if ((ctx.organizationReplies ?? []).some((t) => ms(t) >= since)) return decided([]);
       const organization = ctx.contact?.organization ?? null;
-      return decided([emit(s, 'SecondContactDue', { ...settles, organization }, at)], [nudge(due, s, [])]);
+      return decided([emit(s, 'SecondContactDue', { ...settles, organization }, at)], [nudge(due, [])]);
     }
     case 'MeetingPrepDue': {
       const gaps = prepAdvice(preparation(s), policy).map((a) => a.code);
       const data = { ...settles, gaps, questionsPrepared: s.questions.length };
-      return decided([emit(s, 'MeetingPrepDue', data, at)], [nudge(due, s, gaps)]);
+      return decided([emit(s, 'MeetingPrepDue', data, at)], [nudge(due, gaps)]);
     }
     case 'ThankYouOverdue':
-      return decided([emit(s, 'ThankYouOverdue', settles, at)], [nudge(due, s, [])]);
+      return decided([emit(s, 'ThankYouOverdue', settles, at)], [nudge(due, [])]);
     case 'CommitmentOverdue': {
       const commitment = s.commitments.find((c) => c.deadlineId === due.deadlineId);
       if (!commitment) return decided([]);
       const data = { ...settles, commitmentId: commitment.id };
-      return decided([emit(s, 'CommitmentOverdue', data, at)], [nudge(due, s, [])]);
+      return decided([emit(s, 'CommitmentOverdue', data, at)], [nudge(due, [])]);
     }
     case 'KeepInTouchDue': {
       const data = { ...settles, lastContactAt: s.lastContactAt ?? at };
-      return decided([emit(s, 'KeepInTouchDue', data, at)], [nudge(due, s, [])]);
+      return decided([emit(s, 'KeepInTouchDue', data, at)], [nudge(due, [])]);
     }
     default:
       return assertNever(command.type);

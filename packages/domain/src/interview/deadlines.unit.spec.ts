@@ -214,6 +214,12 @@ describe('a deadline falling due', () => {
       ])
       .withAdvice('COMMITMENT_OVERDUE')
       .andState((s) => expect(s).toMatchObject({ commitments: [{ id: 'cmt_1', status: 'OPEN', overdue: true }] }));
+    // by its id, never its words: the advice is kept in plain text (the event's meta, the nudge views)
+    const state = promised.reduce(
+      (s, e, i) => interviewDecider.evolve(s, { ...e, version: i + 1 } as never),
+      interviewDecider.initialState as ReturnType<typeof interviewDecider.evolve>,
+    );
+    expect(JSON.stringify(interviewDecider.decide(command, state, when(at(11, 6))).advice)).not.toMatch(/AIChE/);
     const kept = step({ type: 'FulfilCommitment', commitmentId: 'cmt_1', fulfilledAt: at(10) }, at(12));
     given(logged([...upToHeld, thanked, promise, kept]))
       .when(command, when(at(12)))

@@ -36,7 +36,8 @@ export const lintOutreach = (message: string | null, ctx: OutreachContext): Advi
     const lower = message?.toLowerCase();
     if (ctx.mentionedReferrer === false || !lower || !names.some((n) => lower.includes(n.toLowerCase()))) {
       advice.push(
-        advise('MENTION_REFERRER', `Say that ${referrer} suggested you get in touch: it is why they will answer.`),
+        // never the referrer's name: advice is kept in plain text (the event's meta, for a retry's answer)
+        advise('MENTION_REFERRER', 'Say who suggested you get in touch, by name: it is why they will answer.'),
       );
     }
   }

@@ -48,6 +48,12 @@ describe('the outreach linter', () => {
     expect(codes(good, { referrerName: 'Dr. Min-jun Lee' })).not.toContain('MENTION_REFERRER');
   });
 
+  it('never names the referrer in its advice: advice is kept in plain text, where an erasure cannot reach it', () => {
+    const advice = lintOutreach(null, { policy: DEFAULT_POLICY, proposedTimes: 2, referrerName: 'Professor Lee' });
+    expect(advice.map((a) => a.code)).toContain('MENTION_REFERRER');
+    expect(JSON.stringify(advice)).not.toMatch(/Lee/);
+  });
+
   it('advises stating the purpose', () => {
     expect(codes(good.replace('would like to learn how you moved into process safety', 'saw your profile'))).toContain(
       'STATE_PURPOSE',

@@ -1,4 +1,4 @@
-import { assertNever, type Decider, type Decision } from '@app/core';
+import { assertNever, type Decider, type Decision, ERASED } from '@app/core';
 import { InvalidInputError, RuleViolationError } from '../errors.ts';
 import { MAX_CHARS, normalizeEmail, text } from '../input.ts';
 import { MEMBER_ROLES, type MemberEvent, type MemberRole } from './events.ts';
@@ -6,11 +6,14 @@ import { MEMBER_ROLES, type MemberEvent, type MemberRole } from './events.ts';
 export type MemberCommand =
   | { type: 'InviteMember'; email: string; name: string; roles: readonly string[] }
   | { type: 'ChangeMemberRoles'; roles: readonly string[] }
-  | { type: 'RemoveMember'; reason?: string };
+  | { type: 'RemoveMember'; reason?: string }
+  /** A student's request to erase its data, carried out by an admin (`erasedBy`); the data key goes next. */
+  | { type: 'EraseMemberData'; erasedBy: string };
 
+/** ERASED: removed, and its personal data destroyed at its request (its name and email read as erased). */
 export type Member =
   | { status: 'NONE' }
-  | { status: 'ACTIVE' | 'REMOVED'; email: string; name: string; roles: readonly MemberRole[] };
+  | { status: 'ACTIVE' | 'REMOVED' | 'ERASED'; email: string; name: string; roles: readonly MemberRole[] };
 
 export interface MemberContext {
   readonly now: string;
@@ -45,6 +48,13 @@ export const memberDecider: Decider<Member, MemberCommand, MemberEvent, MemberCo
           if (state.email === data.email) return decided([]); // the same invitation again
           throw new RuleViolationError('INVALID_TRANSITION', 'this member already exists');
         }
+        if (state.status === 'ERASED') {
+          // nothing personal can be stored under an erased subject again (its key is gone)
+          throw new RuleViolationError(
+            'INVALID_TRANSITION',
+            "this person's data was erased at their request: they cannot be invited again under the same sign-in",
+          );
+        }
         return decided([{ type: 'MemberInvited', data, ...at }]);
       }
       case 'ChangeMemberRoles': {
@@ -54,11 +64,23 @@ export const memberDecider: Decider<Member, MemberCommand, MemberEvent, MemberCo
         return decided([{ type: 'MemberRoleChanged', data: { roles }, ...at }]);
       }
       case 'RemoveMember':
-        if (state.status === 'REMOVED') return decided([]);
+        if (state.status === 'REMOVED' || state.status === 'ERASED') return decided([]);
         if (state.status === 'NONE') throw new RuleViolationError('INVALID_TRANSITION', 'no such member');
         return decided([
           { type: 'MemberRemoved', data: { reason: command.reason?.trim().slice(0, 500) ?? '' }, ...at },
         ]);
+      case 'EraseMemberData': {
+        // erased already: done (the caller destroys the key again, harmlessly, finishing a crashed attempt)
+        if (state.status === 'ERASED') return decided([]);
+        if (state.status === 'NONE') throw new RuleViolationError('INVALID_TRANSITION', 'no such member');
+        if (!state.roles.includes('STUDENT')) {
+          throw new RuleViolationError('INVALID_TRANSITION', "only a student's data is erased this way");
+        }
+        // erasure ends the membership as a removal does (its sign-in stops working), then records who erased it
+        const removal: MemberEvent[] =
+          state.status === 'ACTIVE' ? [{ type: 'MemberRemoved', data: { reason: '' }, ...at }] : [];
+        return decided([...removal, { type: 'MemberDataErased', data: { erasedBy: command.erasedBy }, ...at }]);
+      }
       default:
         return assertNever(command);
     }
@@ -70,7 +92,10 @@ export const memberDecider: Decider<Member, MemberCommand, MemberEvent, MemberCo
       case 'MemberRoleChanged':
         return state.status === 'NONE' ? state : { ...state, roles: event.data.roles };
       case 'MemberRemoved':
-        return state.status === 'NONE' ? state : { ...state, status: 'REMOVED' };
+        return state.status === 'NONE' || state.status === 'ERASED' ? state : { ...state, status: 'REMOVED' };
+      case 'MemberDataErased':
+        // what was folded before is dropped too, so no state after the erasure holds the name or email
+        return state.status === 'NONE' ? state : { ...state, status: 'ERASED', email: ERASED, name: ERASED };
       default:
         return assertNever(event);
     }

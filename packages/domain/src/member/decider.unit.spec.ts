@@ -62,6 +62,46 @@ describe('the member decider', () => {
       .then([{ ...invited, data: { ...invited.data, roles: ['STUDENT'] } }]);
   });
 
+  describe("erasing a student's data", () => {
+    const erased: MemberEvent = {
+      type: 'MemberDataErased',
+      data: { erasedBy: 'usr_admin' },
+      occurredAt: now,
+      subject: 'usr_kim',
+    };
+    const student: MemberEvent = { ...invited, data: { ...invited.data, roles: ['STUDENT'] } };
+    const erase = { type: 'EraseMemberData', erasedBy: 'usr_admin' } as const;
+
+    it('ends the membership and records who erased it; the state keeps no name or email', () => {
+      given([student])
+        .when(erase)
+        .then([{ ...removed, data: { reason: '' } }, erased])
+        .andState((s) =>
+          expect(s).toEqual({ status: 'ERASED', email: '[erased]', name: '[erased]', roles: ['STUDENT'] }),
+        );
+      // a student removed before asks later: only the erasure is recorded
+      given([student, removed]).when(erase).then([erased]);
+    });
+
+    it('erases once, however often asked; nothing personal can be written for the member again', () => {
+      given([student, removed, erased]).when(erase).thenNothing();
+      given([student, removed, erased]).when({ type: 'RemoveMember' }).thenNothing();
+      given([student, removed, erased])
+        .when({ type: 'InviteMember', email: 'kim@state.edu', name: 'Kim Lee', roles: ['STUDENT'] })
+        .thenRejects('RULE_VIOLATION', { rule: 'INVALID_TRANSITION' });
+      given([student, removed, erased])
+        .when({ type: 'ChangeMemberRoles', roles: ['STUDENT'] })
+        .thenRejects('RULE_VIOLATION', { rule: 'INVALID_TRANSITION' });
+    });
+
+    it("erases only a student's data, of a member that exists", () => {
+      given([{ ...invited, data: { ...invited.data, roles: ['COACH'] } }])
+        .when(erase)
+        .thenRejects('RULE_VIOLATION', { rule: 'INVALID_TRANSITION' });
+      given().when(erase).thenRejects('RULE_VIOLATION', { rule: 'INVALID_TRANSITION' });
+    });
+  });
+
   it('compares emails case-folded', () => {
     expect(normalizeEmail(' Ada@Example.EDU ')).toBe('ada@example.edu');
   });

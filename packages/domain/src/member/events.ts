@@ -11,14 +11,25 @@ export const MemberInvited = defineEvent('MemberInvited', {
   schema: z.strictObject({ email: personal(z.string().max(254)), name: personal(z.string().min(1).max(200)), roles }),
 });
 export const MemberRoleChanged = defineEvent('MemberRoleChanged', { schema: z.strictObject({ roles }) });
-export const MemberRemoved = defineEvent('MemberRemoved', { schema: z.strictObject({ reason: z.string().max(500) }) });
+/** An admin's reason for a removal is words about a person: sealed under the member's key, erased with it. */
+export const MemberRemoved = defineEvent('MemberRemoved', {
+  schema: z.strictObject({ reason: personal(z.string().max(500)) }),
+});
+/**
+ * The audit record of an erasure at the student's request (its data key is destroyed next). Ids
+ * only, and no free text: a reason written here would outlive the erasure in plain text.
+ */
+export const MemberDataErased = defineEvent('MemberDataErased', {
+  schema: z.strictObject({ erasedBy: z.string().min(1).max(128) }),
+});
 
-export const MEMBER_EVENTS = [MemberInvited, MemberRoleChanged, MemberRemoved];
+export const MEMBER_EVENTS = [MemberInvited, MemberRoleChanged, MemberRemoved, MemberDataErased];
 
 export type MemberEvent = (
   | EventOf<typeof MemberInvited>
   | EventOf<typeof MemberRoleChanged>
   | EventOf<typeof MemberRemoved>
+  | EventOf<typeof MemberDataErased>
 ) & {
   readonly occurredAt: string;
   readonly subject?: string;

@@ -42,17 +42,19 @@ export const memberContribution = (events: readonly RecordedEvent<MemberEvent>[]
   if (!invited) return EMPTY_CONTRIBUTION;
   const memberId = invited.stream.id as string;
   let roles: readonly string[] = invited.data.roles;
-  let removed = false;
+  let status: 'ACTIVE' | 'REMOVED' | 'ERASED' = 'ACTIVE';
   for (const e of events) {
     if (e.type === 'MemberRoleChanged') roles = e.data.roles;
-    if (e.type === 'MemberRemoved') removed = true;
+    if (e.type === 'MemberRemoved' && status === 'ACTIVE') status = 'REMOVED';
+    // an erased student stays on the roster, marked so; what it did stays counted in its cohorts
+    if (e.type === 'MemberDataErased') status = 'ERASED';
   }
   const c = new Contributions(env);
   c.item(
     { pk: viewKeys.tenantSummary(env.scope).pk, sk: `member#${memberId}` },
-    { memberId, roles: [...roles], status: removed ? 'REMOVED' : 'ACTIVE', invitedAt: invited.occurredAt },
+    { memberId, roles: [...roles], status, invitedAt: invited.occurredAt },
   );
-  if (!removed) for (const role of roles) c.tenant(`members_${role}`);
+  if (status === 'ACTIVE') for (const role of roles) c.tenant(`members_${role}`);
   return c.build();
 };
 

@@ -636,6 +636,20 @@ describe('memberContribution', () => {
     expect(c.items.get(keyId(memberItem))?.item).toMatchObject({ status: 'REMOVED', roles: ['STUDENT'] });
     expect(memberContribution([], env)).toBe(EMPTY_CONTRIBUTION);
   });
+
+  it('marks an erased student ERASED, out of the counts, with nothing personal on its item', () => {
+    const at = '2026-09-03T16:00:00.000Z';
+    const removed = memberEvent({ type: 'MemberRemoved', data: { reason: '' }, occurredAt: at }, 2);
+    const erased = memberEvent({ type: 'MemberDataErased', data: { erasedBy: 'usr_admin' }, occurredAt: at }, 3);
+    const c = memberContribution([invited, removed, erased], env);
+    expect(counts(c, summary)).toEqual({});
+    expect(c.items.get(keyId(memberItem))?.item).toEqual({
+      memberId: 'usr_kim',
+      roles: ['STUDENT'],
+      status: 'ERASED',
+      invitedAt: '2026-09-01T16:00:00.000Z',
+    });
+  });
 });
 
 describe('tenantContribution', () => {
