@@ -10,9 +10,10 @@
  *    Latency percentiles per operation, error counts by code, the projector's lag.
  * 3. The check: every acknowledged write is in the event store once, and the views say so.
  *
- * `pnpm load --short` (CI, under a minute) and `pnpm load` (by hand). LOAD_SHARE (default 0.6)
+ * `pnpm load --short` (CI, under a minute) and `pnpm load` (by hand). LOAD_SHARE (default 0.52)
  * sets the offered rate as a share of the ceiling; LOAD_SECONDS the load's length;
- * LOAD_DUMP_CALLS=file writes each operation's recorded calls there. Exits 1
+ * LOAD_DUMP_CALLS=file writes each operation's recorded calls there; LOAD_PROFILE=dir the server's
+ * CPU profile. Exits 1
  * when a write was lost or doubled, the views disagree with the store, or a request failed
  * with a 5xx or INTERNAL; the throughput and latency targets are reported, not enforced.
  */
@@ -47,7 +48,7 @@ const config = SHORT
   ? { tenants: 2, students: 4, interviews: 2, warmSeconds: 1, ceilingSeconds: 4, loadSeconds: 15 }
   : { tenants: 4, students: 15, interviews: 4, warmSeconds: 3, ceilingSeconds: 10, loadSeconds: 60 };
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? config.loadSeconds);
-const SHARE = Number(process.env.LOAD_SHARE ?? 0.6);
+const SHARE = Number(process.env.LOAD_SHARE ?? 0.52);
 const WORKERS = 16;
 /** Requests in flight at most; beyond it the client sheds (counted), as a browser pool would queue. */
 const MAX_IN_FLIGHT = 256;
@@ -67,7 +68,9 @@ const seeded = (seed: number) => () => {
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 const startServer = async (env: Record<string, string>) => {
-  const child = spawn(process.execPath, [join(root, 'test/bench/run.mjs'), '../load/server.child.ts'], {
+  // LOAD_PROFILE=dir: the server's CPU profile, written there when it ends
+  const profile = process.env.LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, 'test/bench/run.mjs'), '../load/server.child.ts'], {
     cwd: root,
     env: { ...process.env, ...env, BENCH_SOURCEMAP: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -108,6 +111,16 @@ const calibrate = async (
     sequences.set(op, (await (await fetch(`${control}/record`)).json()) as RecordedCall[]);
   }
   return sequences;
+};
+
+/** How many DynamoDB calls the API and the stream consumers have sent so far. */
+const sentCalls = async (control: string) => {
+  const counts = (await (await fetch(`${control}/calls`)).json()) as Record<
+    'api' | 'consumers',
+    Record<string, number>
+  >;
+  const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
+  return { api: sum(counts.api), consumers: sum(counts.consumers) };
 };
 
 /** Requests/s of the mix as bare DynamoDB calls, from WORKERS workers in a closed loop. */
@@ -284,10 +297,12 @@ const main = async () => {
     );
 
     const rate = raw.requests * SHARE;
+    const callsBefore = await sentCalls(server.control);
     const load = await runLoad(gql, universities, rate, dynamo, tables.views, acknowledged);
     const { ms: drainMs } = (await (await fetch(`${server.control}/drain`, { method: 'POST' })).json()) as {
       ms: number;
     };
+    const callsAfter = await sentCalls(server.control);
     const achieved = load.outcomes.length / load.seconds;
     console.log(
       `\nLoad: offered ${fmt(rate)} requests/s for ${fmt(load.seconds)} s; answered ${load.outcomes.length} (${fmt(achieved)}/s = ${fmt((achieved / raw.requests) * 100, 0)}% of the raw ceiling), shed ${load.shed}`,
@@ -311,6 +326,10 @@ const main = async () => {
     for (const o of load.outcomes)
       if (o.code !== null)
         codes.set(`${o.code} (HTTP ${o.status})`, (codes.get(`${o.code} (HTTP ${o.status})`) ?? 0) + 1);
+    const perSecond = (who: 'api' | 'consumers') => (callsAfter[who] - callsBefore[who]) / load.seconds;
+    console.log(
+      `DynamoDB calls/s during the load: the API ${fmt(perSecond('api'), 0)}, the stream consumers (projector, reactor, deadline poller) ${fmt(perSecond('consumers'), 0)} — the raw ceiling was ${fmt(raw.calls, 0)} calls/s`,
+    );
     console.log(`errors by code: ${codes.size === 0 ? 'none' : [...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
     const serverErrors = load.outcomes.filter((o) => o.status >= 500 || o.code === 'INTERNAL').length;
     console.log(

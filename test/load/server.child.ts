@@ -7,7 +7,7 @@
  *
  * Control routes (a port of their own, loopback): `POST /record` starts recording the API's
  * calls, `GET /record` answers and stops; `POST /drain` answers once everything written so far
- * is projected and reacted to.
+ * is projected and reacted to; `GET /calls` counts the calls of the API and of the consumers so far.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,15 +24,27 @@ const env = (name: string) => {
 
 const endpoint = env('LOAD_ENDPOINT');
 const tables = { events: env('LOAD_EVENTS_TABLE'), views: env('LOAD_VIEWS_TABLE') };
+/** Calls sent by the API and by the stream consumers (projector, reactor, poller), by command. */
+const counts = { api: new Map<string, number>(), consumers: new Map<string, number>() };
+const counted = (client: DynamoDBClient, into: Map<string, number>) => {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      into.set(context.commandName as string, (into.get(context.commandName as string) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  return client;
+};
 const stack = await startLocalStack({
   endpoint,
-  client: new DynamoDBClient(localClientConfig(endpoint)),
+  client: counted(new DynamoDBClient(localClientConfig(endpoint)), counts.consumers),
   tables,
   logger: { info: () => {}, warn: (m, a) => console.error(m, a), error: (m, a) => console.error(m, a) },
 });
 
 let recording: RecordedCall[] | null = null;
-const apiClient = new DynamoDBClient(localClientConfig(endpoint));
+const apiClient = counted(new DynamoDBClient(localClientConfig(endpoint)), counts.api);
 apiClient.middlewareStack.add(
   (next, context) => async (args) => {
     recording?.push({ command: context.commandName as string, input: structuredClone(args.input) as never });
@@ -63,6 +75,9 @@ const control = createServer((request: IncomingMessage, response: ServerResponse
     recording = null;
     return answer(response, calls);
   }
+  if (request.url === '/calls') {
+    return answer(response, { api: Object.fromEntries(counts.api), consumers: Object.fromEntries(counts.consumers) });
+  }
   if (request.url === '/drain') {
     const started = performance.now();
     void stack.drain().then(() => answer(response, { ms: performance.now() - started }));
@@ -73,3 +88,5 @@ const control = createServer((request: IncomingMessage, response: ServerResponse
 await new Promise<void>((done) => control.listen(0, '127.0.0.1', done));
 const { port } = control.address() as AddressInfo;
 console.log(JSON.stringify({ api: api.url, control: `http://127.0.0.1:${port}` }));
+// ended by the load test: exit normally, so `--cpu-prof` (NODE_OPTIONS) can write its profile
+process.on('SIGTERM', () => process.exit(0));

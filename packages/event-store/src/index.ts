@@ -1,4 +1,5 @@
 export * from './catalog.ts';
+export * from './clientConfig.ts';
 export { type Item, streamOf } from './codec.ts';
 export * from './commandHandler.ts';
 export * from './crypto.ts';

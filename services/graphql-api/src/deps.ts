@@ -1,5 +1,5 @@
 import type { TokenRules } from '@app/api';
-import { type KeyWrapper, kmsKeyWrapper } from '@app/event-store';
+import { DYNAMO_CLIENT_DEFAULTS, type KeyWrapper, kmsKeyWrapper } from '@app/event-store';
 import type { TableNames } from '@app/tables';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -71,7 +71,7 @@ export const lambdaDeps = (env: Env = process.env): GraphqlDeps => {
   });
   const userPoolId = required('USER_POOL_ID');
   return {
-    client: new DynamoDBClient({ credentials }),
+    client: new DynamoDBClient({ ...DYNAMO_CLIENT_DEFAULTS, credentials }),
     tables: { events: required('EVENTS_TABLE'), views: required('VIEWS_TABLE') },
     keyWrapper: kmsKeyWrapper(new KMSClient({ credentials }), required('KMS_KEY_ID')),
     tokenRules: cognitoRules(region, userPoolId, list('USER_POOL_CLIENT_IDS')),

@@ -1,5 +1,5 @@
 import { memberRolesFrom, tenantOfUser } from '@app/api';
-import { EventStore, withoutPersonalData } from '@app/event-store';
+import { DYNAMO_CLIENT_DEFAULTS, EventStore, withoutPersonalData } from '@app/event-store';
 import { domainCatalog } from '@app/views';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
@@ -16,7 +16,7 @@ const required = (name: string): string => {
 };
 
 const store = new EventStore({
-  client: new DynamoDBClient({}),
+  client: new DynamoDBClient(DYNAMO_CLIENT_DEFAULTS),
   tableName: required('EVENTS_TABLE'),
   catalog: domainCatalog(),
   keys: withoutPersonalData,

@@ -1,3 +1,4 @@
+import { DYNAMO_CLIENT_DEFAULTS } from '@app/event-store';
 import { createProjector, type ViewsDeps } from '@app/views';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -11,7 +12,7 @@ const required = (name: string): string => {
 };
 
 export const lambdaDeps = (): ViewsDeps => ({
-  client: new DynamoDBClient({}),
+  client: new DynamoDBClient(DYNAMO_CLIENT_DEFAULTS),
   eventsTable: required('EVENTS_TABLE'),
   viewsTable: required('VIEWS_TABLE'),
 });

@@ -1,3 +1,4 @@
+import { DYNAMO_CLIENT_DEFAULTS } from '@app/event-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -12,7 +13,7 @@ const required = (name: string): string => {
 };
 
 export const handler = createReactor({
-  dynamo: new DynamoDBClient({}),
+  dynamo: new DynamoDBClient(DYNAMO_CLIENT_DEFAULTS),
   scheduler: new SchedulerClient({}),
   eventBridge: new EventBridgeClient({}),
   eventsTable: required('EVENTS_TABLE'),
