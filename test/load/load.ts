@@ -10,12 +10,13 @@
  *    Latency percentiles per operation, error counts by code, the projector's lag.
  * 3. The check: every acknowledged write is in the event store once, and the views say so.
  *
- * `pnpm load --short` (CI, under a minute) and `pnpm load` (by hand). LOAD_SHARE (default 0.52)
- * sets the offered rate as a share of the ceiling; LOAD_SECONDS the load's length;
- * LOAD_DUMP_CALLS=file writes each operation's recorded calls there; LOAD_PROFILE=dir the server's
- * CPU profile. Exits 1
- * when a write was lost or doubled, the views disagree with the store, or a request failed
- * with a 5xx or INTERNAL; the throughput and latency targets are reported, not enforced.
+ * `pnpm load --short` (CI, under a minute) and `pnpm load` (by hand). LOAD_SHARE (default 0.52; 0.3 short)
+ * sets the offered rate as a share of the ceiling, LOAD_SECONDS the load's length,
+ * LOAD_API_WORKERS (default 2) how many API processes share the port (as Lambda runs instances
+ * side by side); LOAD_DUMP_CALLS=file writes each operation's recorded calls there,
+ * LOAD_PROFILE=dir the servers' CPU profiles. Exits 1 when a write was lost or doubled, the views
+ * disagree with the store, or a request failed with a 5xx or INTERNAL; the throughput and
+ * latency targets are reported, not enforced.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,7 +49,11 @@ const config = SHORT
   ? { tenants: 2, students: 4, interviews: 2, warmSeconds: 1, ceilingSeconds: 4, loadSeconds: 15 }
   : { tenants: 4, students: 15, interviews: 4, warmSeconds: 3, ceilingSeconds: 10, loadSeconds: 60 };
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? config.loadSeconds);
-const SHARE = Number(process.env.LOAD_SHARE ?? 0.52);
+/** Seconds of load before the measured ones (JIT, caches, connections): their answers are checked, not timed. */
+const WARM_SECONDS = SHORT ? 2 : 5;
+// the short mode is CI's smoke run of the whole path, with a cold JIT on a busy machine: a
+// lighter load, and the targets are judged on the full mode only
+const SHARE = Number(process.env.LOAD_SHARE ?? (SHORT ? 0.3 : 0.52));
 const WORKERS = 16;
 /** Requests in flight at most; beyond it the client sheds (counted), as a browser pool would queue. */
 const MAX_IN_FLIGHT = 256;
@@ -67,8 +72,9 @@ const seeded = (seed: number) => () => {
 };
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** One server process (server.child.ts) in its role, and the URLs it printed. */
 const startServer = async (env: Record<string, string>) => {
-  // LOAD_PROFILE=dir: the server's CPU profile, written there when it ends
+  // LOAD_PROFILE=dir: each server's CPU profile, written there when it ends
   const profile = process.env.LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, join(root, 'test/bench/run.mjs'), '../load/server.child.ts'], {
     cwd: root,
@@ -80,7 +86,7 @@ const startServer = async (env: Record<string, string>) => {
     lines.once('line', done);
     child.once('exit', (code) => fail(new Error(`the load server exited (${code}) before it was ready`)));
   });
-  return { child, ...(JSON.parse(first) as { api: string; control: string }) };
+  return { child, ...(JSON.parse(first) as { url: string; control: string }) };
 };
 
 /** What an acknowledged write added, for the check at the end. */
@@ -114,13 +120,10 @@ const calibrate = async (
 };
 
 /** How many DynamoDB calls the API and the stream consumers have sent so far. */
-const sentCalls = async (control: string) => {
-  const counts = (await (await fetch(`${control}/calls`)).json()) as Record<
-    'api' | 'consumers',
-    Record<string, number>
-  >;
-  const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
-  return { api: sum(counts.api), consumers: sum(counts.consumers) };
+const sentCalls = async (api: string, consumers: string) => {
+  const calls = async (control: string) =>
+    ((await (await fetch(`${control}/calls`)).json()) as { calls: number }).calls;
+  return { api: await calls(api), consumers: await calls(consumers) };
 };
 
 /** Requests/s of the mix as bare DynamoDB calls, from WORKERS workers in a closed loop. */
@@ -161,6 +164,8 @@ const ceiling = async (dynamo: DynamoDBClient, sequences: ReadonlyMap<OpName, Ca
 
 interface Outcome {
   readonly op: OpName;
+  /** When it was due, in seconds from the end of the warm-up (negative within it). */
+  readonly second: number;
   readonly ms: number;
   readonly code: string | null;
   readonly status: number;
@@ -207,7 +212,7 @@ const runLoad = async (
       await sleep(LAG_SAMPLE_MS);
     }
   })();
-  const total = Math.round(rate * LOAD_SECONDS);
+  const total = Math.round(rate * (WARM_SECONDS + LOAD_SECONDS));
   const started = performance.now();
   const pending = new Set<Promise<void>>();
   for (let i = 0; i < total; i++) {
@@ -220,12 +225,13 @@ const runLoad = async (
     }
     const req = request(drawOp(random), universities, random, i);
     const sentAt = Date.now();
+    const second = Math.floor(i / rate) - WARM_SECONDS;
     inFlight++;
     const sent = req
       .send(gql)
       .then(
         (answer) => {
-          outcomes.push({ op: req.op, ms: performance.now() - due, code: answer.code, status: answer.status });
+          outcomes.push({ op: req.op, second, ms: performance.now() - due, code: answer.code, status: answer.status });
           if (req.write && answer.code === null) {
             acknowledged.push(written(req, answer.data));
             waiting.push({ sentAt, ackAt: Date.now() });
@@ -233,7 +239,7 @@ const runLoad = async (
         },
         (error: unknown) => {
           // no answer (a timeout, a reset): the write may or may not have happened
-          outcomes.push({ op: req.op, ms: performance.now() - due, code: `NO_ANSWER`, status: 0 });
+          outcomes.push({ op: req.op, second, ms: performance.now() - due, code: 'NO_ANSWER', status: 0 });
           if (req.write) unanswered.push({ ...req.write, streamId: req.write.streamId ?? null });
           if (outcomes.length < 5) console.error(String(error));
         },
@@ -268,20 +274,25 @@ const main = async () => {
   const tables = tableNames('load_');
   await createTables(dynamo, tables);
   const dir = mkdtempSync(join(tmpdir(), 'load-'));
-  const server = await startServer({
+  const env = {
     LOAD_ENDPOINT: dynamoLocal.endpoint,
     LOAD_EVENTS_TABLE: tables.events,
     LOAD_VIEWS_TABLE: tables.views,
     LOAD_DIR: dir,
-  });
+  };
+  // the consumers first: the stream readers start at the stream's tip, before anything is written
+  const consumers = await startServer({ ...env, LOAD_ROLE: 'consumers' });
+  const server = await startServer({ ...env, LOAD_ROLE: 'api' });
+  const drain = async () =>
+    ((await (await fetch(`${consumers.control}/drain`, { method: 'POST' })).json()) as { ms: number }).ms;
   let failed = false;
   try {
     const issuer = await DevIssuer.create({ privateJwk: JSON.parse(readFileSync(join(dir, 'issuer.jwk'), 'utf8')) });
-    const gql = client(server.api);
+    const gql = client(server.url);
     const seedStarted = performance.now();
     const universities: University[] = [];
     for (let n = 0; n < config.tenants; n++) universities.push(await setUp(gql, issuer, n, config));
-    await fetch(`${server.control}/drain`, { method: 'POST' });
+    await drain();
     console.log(`set up over the API in ${fmt((performance.now() - seedStarted) / 1_000)} s`);
 
     const acknowledged: Write[] = [];
@@ -297,19 +308,18 @@ const main = async () => {
     );
 
     const rate = raw.requests * SHARE;
-    const callsBefore = await sentCalls(server.control);
+    const callsBefore = await sentCalls(server.control, consumers.control);
     const load = await runLoad(gql, universities, rate, dynamo, tables.views, acknowledged);
-    const { ms: drainMs } = (await (await fetch(`${server.control}/drain`, { method: 'POST' })).json()) as {
-      ms: number;
-    };
-    const callsAfter = await sentCalls(server.control);
-    const achieved = load.outcomes.length / load.seconds;
+    const drainMs = await drain();
+    const callsAfter = await sentCalls(server.control, consumers.control);
+    const measured = load.outcomes.filter((o) => o.second >= 0);
+    const achieved = measured.length / LOAD_SECONDS;
     console.log(
-      `\nLoad: offered ${fmt(rate)} requests/s for ${fmt(load.seconds)} s; answered ${load.outcomes.length} (${fmt(achieved)}/s = ${fmt((achieved / raw.requests) * 100, 0)}% of the raw ceiling), shed ${load.shed}`,
+      `\nLoad: offered ${fmt(rate)} requests/s for ${WARM_SECONDS} s of warm-up and ${LOAD_SECONDS} s measured; answered ${measured.length} in the measured seconds (${fmt(achieved)}/s = ${fmt((achieved / raw.requests) * 100, 0)}% of the raw ceiling), shed ${load.shed}`,
     );
     const rows = [['operation', 'count', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors']];
     for (const op of [...OPS, 'all' as const]) {
-      const of = load.outcomes.filter((o) => op === 'all' || o.op === op);
+      const of = measured.filter((o) => op === 'all' || o.op === op);
       const ms = of.map((o) => o.ms);
       rows.push([
         op,
@@ -322,6 +332,16 @@ const main = async () => {
       ]);
     }
     console.log(table(rows));
+    // whether the slow answers are spread out (a queue) or bunched in a few seconds (a stall)
+    const bySecond = new Map<number, number[]>();
+    for (const o of measured) bySecond.set(o.second, [...(bySecond.get(o.second) ?? []), o.ms]);
+    const worst = [...bySecond]
+      .map(([second, ms]) => ({ second, p99: percentile(ms, 99) }))
+      .sort((a, b) => b.p99 - a.p99)
+      .slice(0, 5);
+    console.log(
+      `slowest seconds (p99 of the requests due in each): ${worst.map((w) => `${w.second} s ${fmt(w.p99, 0)} ms`).join(', ')}`,
+    );
     const codes = new Map<string, number>();
     for (const o of load.outcomes)
       if (o.code !== null)
@@ -330,7 +350,9 @@ const main = async () => {
     console.log(
       `DynamoDB calls/s during the load: the API ${fmt(perSecond('api'), 0)}, the stream consumers (projector, reactor, deadline poller) ${fmt(perSecond('consumers'), 0)} — the raw ceiling was ${fmt(raw.calls, 0)} calls/s`,
     );
-    console.log(`errors by code: ${codes.size === 0 ? 'none' : [...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+    console.log(
+      `errors by code (every answer, warm-up included): ${codes.size === 0 ? 'none' : [...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`,
+    );
     const serverErrors = load.outcomes.filter((o) => o.status >= 500 || o.code === 'INTERNAL').length;
     console.log(
       `projection lag (age of the oldest acknowledged write not yet in the views, sampled every ${LAG_SAMPLE_MS} ms, ${load.lags.length} samples): median ${fmt(percentile(load.lags, 50), 0)} ms, p99 ${fmt(percentile(load.lags, 99), 0)} ms, max ${fmt(Math.max(...load.lags), 0)} ms; everything projected ${fmt(drainMs, 0)} ms after the last answer`,
@@ -341,7 +363,7 @@ const main = async () => {
     for (const problem of check.problems.slice(0, 20)) console.log(`  ✗ ${problem}`);
 
     const p99 = percentile(
-      load.outcomes.map((o) => o.ms),
+      measured.map((o) => o.ms),
       99,
     );
     const targets = [
@@ -354,13 +376,15 @@ const main = async () => {
       ['zero lost writes', check.lost === 0, String(check.lost)],
       ['zero 5xx', serverErrors === 0, String(serverErrors)],
     ] as const;
-    console.log('\nTargets:');
+    console.log(`\nTargets${SHORT ? ' (judged on the full mode: this is the short one)' : ''}:`);
     for (const [name, met, value] of targets) console.log(`  ${met ? '✓' : '✗'} ${name}: ${value}`);
     failed = check.problems.length > 0 || serverErrors > 0;
     console.log(`\n${failed ? 'FAILED' : 'passed'}: run took ${fmt((performance.now() - runStarted) / 1_000)} s`);
   } finally {
-    server.child.kill('SIGTERM');
-    await new Promise((done) => server.child.once('exit', done));
+    for (const { child } of [server, consumers]) {
+      child.kill('SIGTERM');
+      await new Promise((done) => child.once('exit', done));
+    }
     dynamo.destroy();
     await dynamoLocal.stop();
     rmSync(dir, { recursive: true, force: true });
