@@ -1,12 +1,16 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { TenantId } from '@app/core';
 import type { TableNames } from '@app/tables';
-import { servingOf, type ViewScope, ViewTable, viewKeys, viewsStore } from '@app/views';
+import { rebuildViews, servingOf, type ViewScope, ViewTable, viewKeys, viewsStore } from '@app/views';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tenantViews } from '../faults/tables.ts';
 import type { University, Write } from './workload.ts';
 
 // The check after `pnpm load`: every acknowledged write is in the event store exactly once, and
 // the views agree with the store — each interview's version and question count, each student's
 // contact count, and every touched stream's projector checkpoint at its last version (a skipped
-// event would leave it behind; one applied twice would inflate the counts).
+// event would leave it behind; one applied twice would inflate the counts) — and then every
+// view item of each university equals what a rebuild from the events makes.
 // A write whose answer never came may have happened or not: it is allowed once, never twice.
 
 type Kind = Write['kind'];
@@ -105,6 +109,35 @@ export const verify = async (
       );
     }
   }
+  // Last, the views as a whole: each university's, rebuilt from its events into a new
+  // generation, item for item the same as those the projector built under the load (a counter
+  // applied twice or a change skipped shows here, whichever view it is in).
+  let items = 0;
+  for (const university of universities) {
+    const tenantId = university.tenantId as TenantId;
+    const live = await views.get(viewKeys.generations(tenantId), true);
+    const served = servingOf(live);
+    const { generation } = await rebuildViews({
+      store,
+      views,
+      eventsTable: tables.events,
+      tenantId,
+      projectorCacheMs: 0,
+    });
+    const [projected, rebuilt] = await Promise.all([
+      tenantViews(client, tables.views, tenantId, served),
+      tenantViews(client, tables.views, tenantId, generation),
+    ]);
+    items += projected.length;
+    const key = (item: (typeof projected)[number]) => `${item.pk?.S} ${item.sk?.S}`;
+    const differing = rebuilt.filter((item, i) => !isDeepStrictEqual(item, projected[i]));
+    if (projected.length !== rebuilt.length || differing.length > 0) {
+      const first = differing[0];
+      problems.push(
+        `views of ${tenantId}: ${projected.length} items projected, ${rebuilt.length} rebuilt, ${differing.length} differ${first ? ` (first: ${key(first)})` : ''}`,
+      );
+    }
+  }
   const byKind = (kind: Kind) => acknowledged.filter((w) => w.kind === kind).length;
   return {
     lost,
@@ -113,6 +146,6 @@ export const verify = async (
     summary:
       `${acknowledged.length} acknowledged writes (${byKind('question')} questions, ${byKind('researchNote')} research notes, ` +
       `${byKind('contact')} contacts; ${unanswered.length} unanswered); ${streams} streams, ${events} events read back; ` +
-      `lost ${lost}, doubled ${doubled}, views ${problems.length === 0 ? 'agree with the store' : `disagree in ${problems.length} places`}`,
+      `lost ${lost}, doubled ${doubled}; views ${problems.length === 0 ? `agree with the store, and all ${items} items equal a rebuild's` : `disagree in ${problems.length} places`}`,
   };
 };
