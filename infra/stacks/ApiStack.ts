@@ -79,7 +79,12 @@ export const CONTROL_PLANE_ACTIONS = {
 } as const;
 
 /** What member administration asks of the user pool (services/graphql-api/src/cognitoIdentities.ts). */
-export const USER_POOL_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'] as const;
+export const USER_POOL_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminGetUser',
+  // an erased student's user
+  'cognito-idp:AdminDeleteUser',
+] as const;
 
 /** The data keys are wrapped with this encryption context only (packages/event-store/src/kms.ts). */
 const DATA_KEY_CONTEXT = { StringEquals: { 'kms:EncryptionContext:purpose': 'data-key' } };
@@ -175,12 +180,12 @@ export class ApiStack extends Stack {
       }),
     );
 
-    // Member administration creates the pool's users (Cognito emails the temporary password) and
-    // finds one already there: those two actions, on this pool only. No group membership, no
-    // deletion, no attribute writes: a member's roles and removal are its member stream.
+    // Member administration creates the pool's users (Cognito emails the temporary password),
+    // finds one already there, and deletes an erased student's: those actions, on this pool only.
+    // No group membership, no attribute writes: a member's roles and removal are its member stream.
     fn.addToRolePolicy(
       new PolicyStatement({
-        sid: 'InviteUsers',
+        sid: 'MemberUsers',
         actions: [...USER_POOL_ACTIONS],
         resources: [userPool.userPoolArn],
       }),

@@ -260,20 +260,20 @@ describe('the API stack', { timeout: 30_000 }, () => {
     expect(statements).toHaveLength(5);
   });
 
-  it("lets the Lambda's own role create and read the user pool's users, that pool only, and nothing else of Cognito", () => {
+  it("lets the Lambda's own role create, read and delete (erasure) the user pool's users, that pool only, and nothing else of Cognito", () => {
     const { template, ownRoleId, tenantRoleId } = synth();
     const statements = statementsOf(template, ownRoleId);
     const cognito = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
     expect(cognito).toEqual([
       {
-        Sid: 'InviteUsers',
+        Sid: 'MemberUsers',
         Effect: 'Allow',
-        Action: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'],
+        Action: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
         Resource: imported('FnGetAttUsers[0-9A-F]+Arn'),
       },
     ]);
-    // no group membership, deletion or attribute writes; and a tenant's session reaches no user
-    expect(JSON.stringify(statements)).not.toMatch(/cognito-idp:\*|AdminAddUserToGroup|AdminDelete|AdminUpdate/);
+    // no group membership, disabling or attribute writes; and a tenant's session reaches no user
+    expect(JSON.stringify(statements)).not.toMatch(/cognito-idp:\*|AdminAddUserToGroup|AdminDisable|AdminUpdate/);
     expect(JSON.stringify(statementsOf(template, tenantRoleId))).not.toMatch(/cognito-idp/);
   });
 

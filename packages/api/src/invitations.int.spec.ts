@@ -15,6 +15,7 @@ describe('invitations', () => {
     const asked: string[] = [];
     const app = worldApplication(w, {
       identities: {
+        ...localIdentities,
         userFor: async (tenantId, email, name) => {
           asked.push(email);
           return localIdentities.userFor(tenantId, email, name);

@@ -28,6 +28,8 @@ export type CohortView = Extract<Cohort, { status: 'ACTIVE' | 'ARCHIVED' }> & { 
 export interface Identities {
   /** The user id for an email, creating the user when there is none (idempotent by email). */
   userFor(tenantId: TenantId, email: string, name: string): Promise<string>;
+  /** Deletes the user and what the provider holds of it (email, name): an erased student. Done if already gone. */
+  forget(tenantId: TenantId, userId: string): Promise<void>;
 }
 
 /** A member as the views list it (roles and status; no personal data), for the admin's list of members. */
@@ -134,8 +136,9 @@ export class People {
    * {@link remove} ends it, `MemberDataErased` records which admin erased it, then the student's
    * data key is destroyed, so every personal field it ever wrote (its name and email, its
    * contacts, its interviews) reads as erased everywhere at once; ids, statuses and counts stay.
-   * The record comes first and the key is destroyed on every call, so a retry after a crash
-   * between the two — with the same idempotency key or another — finishes the erasure.
+   * The identity provider's user (its email and name: Cognito in AWS) is deleted last. The record
+   * comes first, and the key and the user are destroyed on every call, so a retry after a crash
+   * between the steps — with the same idempotency key or another — finishes the erasure.
    */
   async eraseStudent(
     caller: Caller,
@@ -149,6 +152,8 @@ export class People {
     const command = { type: 'EraseMemberData', erasedBy: caller.userId } as const;
     const member = await this.memberCommand(caller, input.studentId, command, input.idempotencyKey);
     await this.store.eraseSubject(tenantId, input.studentId);
+    // last, its sign-in: the identity provider's user holds its email and name too
+    await this.identities.forget(tenantId, input.studentId);
     return member;
   }
 
@@ -265,4 +270,6 @@ export const localIdentities: Identities = {
     const digest = createHash('sha256').update(`${tenantId}\n${email.trim().toLowerCase()}`).digest('hex');
     return `usr_${digest.slice(0, 26).toUpperCase()}`;
   },
+  // locally a user is only a digest of its email: nothing is kept to forget
+  async forget() {},
 };

@@ -19,6 +19,7 @@ const cognitoLike: Identities = {
     const h = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
   },
+  async forget() {},
 };
 
 let w: World;

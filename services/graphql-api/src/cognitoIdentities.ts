@@ -69,4 +69,15 @@ export const cognitoIdentities = (options: CognitoIdentitiesOptions): Identities
     const existing = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
     return subOf(existing.UserAttributes, 'AdminGetUser');
   },
+  // an erased student: the user goes, with its email and name (the username may be the user's sub)
+  async forget(_tenantId, userId) {
+    const client = typeof options.client === 'function' ? await options.client() : options.client;
+    const { AdminDeleteUserCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    try {
+      await client.send(new AdminDeleteUserCommand({ UserPoolId: options.userPoolId, Username: userId }));
+    } catch (error) {
+      // deleted by an earlier attempt: what a retry of an erasure finds
+      if (!isNamed(error, 'UserNotFoundException')) throw error;
+    }
+  },
 });

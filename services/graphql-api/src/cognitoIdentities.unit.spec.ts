@@ -2,9 +2,11 @@ import { parseTenantId } from '@app/core';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
+  UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -128,6 +130,27 @@ describe('cognitoIdentities', () => {
     await expect(identities().userFor(TENANT, 'ada@uni.example.edu', 'Ada Lovelace')).rejects.toThrow(
       /AdminCreateUser with no sub/,
     );
+  });
+
+  it("deletes an erased student's user by its sub, and counts a user already gone as deleted", async () => {
+    cognito
+      .on(AdminDeleteUserCommand)
+      .resolvesOnce({})
+      .rejects(new UserNotFoundException({ message: 'User does not exist.', $metadata: {} }));
+
+    await identities().forget(TENANT, SUB);
+    await identities().forget(TENANT, SUB); // a retried erasure
+
+    expect(cognito.calls().map((call) => call.args[0].input)).toEqual([
+      { UserPoolId: POOL, Username: SUB },
+      { UserPoolId: POOL, Username: SUB },
+    ]);
+  });
+
+  it('throws any other error of a deletion, so the erasure is retried', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+    cognito.on(AdminDeleteUserCommand).rejects(throttled);
+    await expect(identities().forget(TENANT, SUB)).rejects.toBe(throttled);
   });
 
   it('normalises an email to the username the pool matches: trimmed and lower-case', () => {
