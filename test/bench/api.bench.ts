@@ -9,11 +9,10 @@
  * is read from the kernel, and the bundled Lambda handler's size and import time are measured
  * in fresh `node` processes.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DevIssuer } from '@app/api';
 import type { TenantId } from '@app/core';
@@ -30,6 +29,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLING } from '../../services/bundling.ts';
+import { startChild } from './child.ts';
 import { percentile, shuffle, timed } from './stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -45,19 +45,8 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const median = (xs: readonly number[]) => percentile(xs, 50);
 
 /** The server process, and the URLs it printed. */
-const startServer = async (env: Record<string, string>) => {
-  const child = spawn(process.execPath, ['--expose-gc', join(root, 'test/bench/run.mjs'), 'apiServer.child.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env, BENCH_SOURCEMAP: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
-  const first = await new Promise<string>((done, fail) => {
-    lines.once('line', done);
-    child.once('exit', (code) => fail(new Error(`the bench server exited (${code}) before it was ready`)));
-  });
-  return { child, ...(JSON.parse(first) as { api: string; bare: string; calls: string }) };
-};
+const startServer = (env: Record<string, string>) =>
+  startChild<{ api: string; bare: string; calls: string }>('apiServer.child.ts', env, ['--expose-gc']);
 
 /** The kernel's peak resident set of a process (VmHWM), in MB. */
 const peakRssMb = (pid: number): number => {

@@ -20,3 +20,21 @@ export const shuffle = <T>(items: T[]): T[] => {
   }
   return items;
 };
+
+/** Runs `op` with `concurrency` workers for `seconds`; answers what the ops counted (operations, items) per second. */
+export const throughput = async (seconds: number, concurrency: number, op: (i: number) => Promise<number>) => {
+  const until = performance.now() + seconds * 1_000;
+  let done = 0;
+  let i = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        // not `done += await op()`: that reads `done` before the await, and concurrent workers' counts are lost
+        const n = await op(i++);
+        done += n;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1_000);
+};

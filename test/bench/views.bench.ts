@@ -21,7 +21,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { percentile, timed } from './stats.ts';
+import { percentile, throughput, timed } from './stats.ts';
 
 const SMALL = 10_000;
 const LARGE = Number(process.env.BENCH_LARGE ?? 200_000);
@@ -34,20 +34,6 @@ const PHASES = new Set((process.env.BENCH_PHASES ?? 'lag,views').split(','));
 const median = (xs: readonly number[]) => percentile(xs, 50);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `op` with `concurrency` workers for `seconds`; answers operations (or items) per second. */
-const throughput = async (seconds: number, concurrency: number, op: (i: number) => Promise<number>) => {
-  const until = performance.now() + seconds * 1_000;
-  let done = 0;
-  let i = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) done += await op(i++);
-    }),
-  );
-  return done / ((performance.now() - started) / 1_000);
-};
 
 const ceilings = async (client: DynamoDBClient, table: string) => {
   const item = (i: number, p: string) => ({

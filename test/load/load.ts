@@ -18,17 +18,15 @@
  * disagree with the store, or a request failed with a 5xx or INTERNAL; the throughput and
  * latency targets are reported, not enforced.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DevIssuer } from '@app/api';
 import { createTables, localClientConfig, startDynamoLocal } from '@app/local';
 import { tableNames } from '@app/tables';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { percentile } from '../bench/stats.ts';
+import { startChild } from '../bench/child.ts';
+import { percentile, throughput } from '../bench/stats.ts';
 import { type CallSequence, callCounts, type RecordedCall, replay } from './replay.ts';
 import { verify } from './verify.ts';
 import {
@@ -60,7 +58,6 @@ const MAX_IN_FLIGHT = 256;
 const TARGET_P99_MS = 250;
 const LAG_SAMPLE_MS = 100;
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 /** A seeded generator (mulberry32): the same run draws the same people and operations. */
@@ -73,21 +70,13 @@ const seeded = (seed: number) => () => {
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** One server process (server.child.ts) in its role, and the URLs it printed. */
-const startServer = async (env: Record<string, string>) => {
+const startServer = (env: Record<string, string>) =>
   // LOAD_PROFILE=dir: each server's CPU profile, written there when it ends
-  const profile = process.env.LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, join(root, 'test/bench/run.mjs'), '../load/server.child.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env, BENCH_SOURCEMAP: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> });
-  const first = await new Promise<string>((done, fail) => {
-    lines.once('line', done);
-    child.once('exit', (code) => fail(new Error(`the load server exited (${code}) before it was ready`)));
-  });
-  return { child, ...(JSON.parse(first) as { url: string; control: string }) };
-};
+  startChild<{ url: string; control: string }>(
+    '../load/server.child.ts',
+    env,
+    process.env.LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROFILE}`] : [],
+  );
 
 /** What an acknowledged write added, for the check at the end. */
 const written = (req: LoadRequest, data: unknown): Write =>
@@ -141,22 +130,16 @@ const ceiling = async (dynamo: DynamoDBClient, sequences: ReadonlyMap<OpName, Ca
   };
   const random = seeded(11);
   const run = async (seconds: number) => {
-    const until = performance.now() + seconds * 1_000;
     let requests = 0;
     let calls = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: WORKERS }, async () => {
-        while (performance.now() < until) {
-          const sequence = sequences.get(drawOp(random)) as CallSequence;
-          await replay(dynamo, twin, sequence);
-          requests++;
-          calls += sequence.length;
-        }
-      }),
-    );
-    const seconds_ = (performance.now() - started) / 1_000;
-    return { requests: requests / seconds_, calls: calls / seconds_ };
+    const perSecond = await throughput(seconds, WORKERS, async () => {
+      const sequence = sequences.get(drawOp(random)) as CallSequence;
+      await replay(dynamo, twin, sequence);
+      requests++;
+      calls += sequence.length;
+      return 1;
+    });
+    return { requests: perSecond, calls: (perSecond * calls) / requests };
   };
   await run(config.warmSeconds);
   return run(config.ceilingSeconds);
@@ -334,7 +317,11 @@ const main = async () => {
     console.log(table(rows));
     // whether the slow answers are spread out (a queue) or bunched in a few seconds (a stall)
     const bySecond = new Map<number, number[]>();
-    for (const o of measured) bySecond.set(o.second, [...(bySecond.get(o.second) ?? []), o.ms]);
+    for (const o of measured) {
+      const ms = bySecond.get(o.second) ?? [];
+      ms.push(o.ms);
+      bySecond.set(o.second, ms);
+    }
     const worst = [...bySecond]
       .map(([second, ms]) => ({ second, p99: percentile(ms, 99) }))
       .sort((a, b) => b.p99 - a.p99)
