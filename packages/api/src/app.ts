@@ -51,9 +51,11 @@ export const storeApplication = (deps: AppDeps): Application => {
   const scopeOf = (caller: Caller, tenantId: TenantId) => scopes(caller, tenantId, () => reader.scope(tenantId));
 
   const cohorts = perRequest<CohortView | null>();
-  /** The cohort, for its admins and its coaches (anyone else reads it as missing), loaded once per request. */
+  /** A cohort as it stands, loaded once per request. */
+  const cohortOf = (caller: Caller, id: string) => cohorts(caller, id, () => people.cohort(caller, id));
+  /** The cohort, for its admins and its coaches (anyone else reads it as missing). */
   const readableCohort = async (caller: Caller, id: string): Promise<CohortView | null> => {
-    const cohort = await cohorts(caller, id, () => people.cohort(caller, id));
+    const cohort = await cohortOf(caller, id);
     if (!cohort) return null;
     if (caller.roles.includes('TENANT_ADMIN')) return cohort;
     return caller.roles.includes('COACH') && cohort.coaches.includes(caller.userId) ? cohort : null;
@@ -63,7 +65,7 @@ export const storeApplication = (deps: AppDeps): Application => {
   const coachesStudent = async (caller: Caller, studentId: string): Promise<boolean> => {
     if (caller.tenantId === null) return false;
     const enrolments = await store.guardsIn(caller.tenantId, 'Enrolments', studentId);
-    const states = await Promise.all(enrolments.map((c) => cohorts(caller, c, () => people.cohort(caller, c))));
+    const states = await Promise.all(enrolments.map((c) => cohortOf(caller, c)));
     return states.some((c) => c?.coaches.includes(caller.userId));
   };
 
